@@ -1,0 +1,44 @@
+// An L2 order book of exact decimal strings. Pure: the store and the simulator both use it.
+import type { LevelText } from '../core/model.ts';
+import { BookSide } from './book-side.ts';
+
+export class OrderBook {
+  readonly bids = new BookSide('bids');
+  readonly asks = new BookSide('asks');
+
+  /** Replace the whole book (a snapshot). Returns false if any level was malformed. */
+  replace(bids: readonly LevelText[], asks: readonly LevelText[]): boolean {
+    this.bids.clear();
+    this.asks.clear();
+    return this.apply(bids, asks);
+  }
+
+  /** Apply levels strictly in order: bids, then asks. Size "0" deletes; anything else replaces. */
+  apply(bids: readonly LevelText[], asks: readonly LevelText[]): boolean {
+    let ok = true;
+    for (const [price, size] of bids) ok = this.bids.set(price, size) && ok;
+    for (const [price, size] of asks) ok = this.asks.set(price, size) && ok;
+    return ok;
+  }
+
+  truncate(depth: number): void {
+    this.bids.truncate(depth);
+    this.asks.truncate(depth);
+  }
+
+  topLevels(side: 'bids' | 'asks', count: number): LevelText[] {
+    return this[side].top(count);
+  }
+
+  /** Best bid at or above best ask: a book known to be wrong. */
+  isCrossed(): boolean {
+    const bid = this.bids.bestPrice();
+    const ask = this.asks.bestPrice();
+    return bid !== undefined && ask !== undefined && bid >= ask;
+  }
+
+  clear(): void {
+    this.bids.clear();
+    this.asks.clear();
+  }
+}
