@@ -1,0 +1,186 @@
+// Every configured book and its recent trades, with the per-book state machine of DESIGN.md:
+// awaiting-snapshot → live → stale → resyncing → live. A book known to be wrong is never left live.
+import type { BookState, BookStatusReason, ExchangeId, LevelText, NormalizedTrade } from '../core/model.ts';
+import type { BookChecksumFn } from '../exchanges/types.ts';
+import { OrderBook } from './order-book.ts';
+import { TradeBuffer } from './trade-buffer.ts';
+
+export interface BookKey {
+  readonly exchange: ExchangeId;
+  readonly symbol: string;
+}
+
+export interface BookView extends BookKey {
+  readonly state: BookState;
+  readonly reason: BookStatusReason | undefined;
+  /** Levels held per side (the venue subscription depth). */
+  readonly depth: number;
+  /** Read-only for everyone but the store. */
+  readonly book: OrderBook;
+  readonly exchangeTime: string;
+  /** Increments on every applied venue message. */
+  readonly version: number;
+}
+
+export type BookChange = 'snapshot' | 'update';
+
+export interface StoreListener {
+  bookChanged?(view: BookView, change: BookChange): void;
+  bookStateChanged?(view: BookView, previous: BookState): void;
+  tradesAdded?(key: BookKey, trades: readonly NormalizedTrade[]): void;
+}
+
+export type IntegrityFailureReason = Extract<BookStatusReason, 'checksum_mismatch' | 'crossed_book' | 'malformed_frame'>;
+
+export type ApplyResult =
+  | { readonly ok: true; readonly applied: boolean }
+  | { readonly ok: false; readonly reason: IntegrityFailureReason; readonly message: string;
+      readonly expected?: number; readonly computed?: number };
+
+export interface BookRegistration {
+  readonly depth: number;
+  readonly checksum?: BookChecksumFn;
+}
+
+interface BookEntry {
+  exchange: ExchangeId;
+  symbol: string;
+  state: BookState;
+  reason: BookStatusReason | undefined;
+  depth: number;
+  book: OrderBook;
+  exchangeTime: string;
+  version: number;
+  checksum: BookChecksumFn | undefined;
+  trades: TradeBuffer;
+}
+
+const APPLIED: ApplyResult = { ok: true, applied: true };
+const IGNORED: ApplyResult = { ok: true, applied: false };
+
+export function bookKeyText(exchange: ExchangeId, symbol: string): string {
+  return `${exchange}:${symbol}`;
+}
+
+export class BookStore {
+  private readonly entries = new Map<string, BookEntry>();
+  private readonly listeners: StoreListener[] = [];
+
+  constructor(private readonly options: { readonly tradeBufferSize: number }) {}
+
+  register(exchange: ExchangeId, symbol: string, registration: BookRegistration): void {
+    const key = bookKeyText(exchange, symbol);
+    if (this.entries.has(key)) return;
+    this.entries.set(key, {
+      exchange, symbol, state: 'awaiting-snapshot', reason: undefined, depth: registration.depth,
+      book: new OrderBook(), exchangeTime: '', version: 0, checksum: registration.checksum,
+      trades: new TradeBuffer(this.options.tradeBufferSize),
+    });
+  }
+
+  addListener(listener: StoreListener): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const index = this.listeners.indexOf(listener);
+      if (index !== -1) this.listeners.splice(index, 1);
+    };
+  }
+
+  get(exchange: ExchangeId, symbol: string): BookView | undefined {
+    return this.entries.get(bookKeyText(exchange, symbol));
+  }
+
+  has(exchange: ExchangeId, symbol: string): boolean {
+    return this.entries.has(bookKeyText(exchange, symbol));
+  }
+
+  list(): BookView[] {
+    return [...this.entries.values()];
+  }
+
+  recentTrades(exchange: ExchangeId, symbol: string, limit: number): NormalizedTrade[] {
+    return this.entries.get(bookKeyText(exchange, symbol))?.trades.recent(limit) ?? [];
+  }
+
+  /** A full book from the venue. Verified before it goes live. */
+  applySnapshot(exchange: ExchangeId, symbol: string, bids: readonly LevelText[], asks: readonly LevelText[],
+    exchangeTime: string, checksum?: number): ApplyResult {
+    const entry = this.require(exchange, symbol);
+    const wellFormed = entry.book.replace(bids, asks);
+    const result = this.verify(entry, wellFormed, checksum);
+    if (!result.ok) return this.fail(entry, result);
+    entry.exchangeTime = exchangeTime;
+    entry.version++;
+    this.setEntryState(entry, 'live', 'snapshot');
+    for (const listener of this.listeners) listener.bookChanged?.(entry, 'snapshot');
+    return APPLIED;
+  }
+
+  /** An incremental update; ignored unless the book is live (e.g. in-flight updates during a resync). */
+  applyUpdate(exchange: ExchangeId, symbol: string, bids: readonly LevelText[], asks: readonly LevelText[],
+    exchangeTime: string, checksum?: number): ApplyResult {
+    const entry = this.require(exchange, symbol);
+    if (entry.state !== 'live') return IGNORED;
+    const wellFormed = entry.book.apply(bids, asks);
+    const result = this.verify(entry, wellFormed, checksum);
+    if (!result.ok) return this.fail(entry, result);
+    entry.exchangeTime = exchangeTime;
+    entry.version++;
+    for (const listener of this.listeners) listener.bookChanged?.(entry, 'update');
+    return APPLIED;
+  }
+
+  /** Stale, resyncing or awaiting-snapshot, with the reason bots will see. */
+  setState(exchange: ExchangeId, symbol: string, state: BookState, reason: BookStatusReason): void {
+    this.setEntryState(this.require(exchange, symbol), state, reason);
+  }
+
+  /** New trades only (deduplicated by venue trade id), in order. */
+  addTrades(exchange: ExchangeId, symbol: string, trades: readonly NormalizedTrade[]): NormalizedTrade[] {
+    const entry = this.require(exchange, symbol);
+    const fresh = entry.trades.add(trades);
+    if (fresh.length > 0) for (const listener of this.listeners) listener.tradesAdded?.(entry, fresh);
+    return fresh;
+  }
+
+  private verify(entry: BookEntry, wellFormed: boolean, checksum: number | undefined): ApplyResult {
+    if (!wellFormed) {
+      return { ok: false, reason: 'malformed_frame', message: `malformed level in ${entry.exchange} ${entry.symbol}` };
+    }
+    entry.book.truncate(entry.depth);
+    if (entry.book.isCrossed()) {
+      const bid = entry.book.bids.best()?.[0];
+      const ask = entry.book.asks.best()?.[0];
+      return { ok: false, reason: 'crossed_book', message: `best bid ${bid} ≥ best ask ${ask} (${entry.exchange} ${entry.symbol})` };
+    }
+    if (checksum !== undefined && entry.checksum !== undefined) {
+      const computed = entry.checksum(entry.book);
+      if (computed !== checksum) {
+        return { ok: false, reason: 'checksum_mismatch', expected: checksum, computed,
+          message: `expected checksum ${checksum}, computed ${computed} (${entry.exchange} ${entry.symbol})` };
+      }
+    }
+    return APPLIED;
+  }
+
+  private fail(entry: BookEntry, result: Extract<ApplyResult, { ok: false }>): ApplyResult {
+    entry.book.clear();
+    entry.version++;
+    this.setEntryState(entry, 'resyncing', result.reason);
+    return result;
+  }
+
+  private setEntryState(entry: BookEntry, state: BookState, reason: BookStatusReason): void {
+    if (entry.state === state && entry.reason === reason) return;
+    const previous = entry.state;
+    entry.state = state;
+    entry.reason = reason;
+    for (const listener of this.listeners) listener.bookStateChanged?.(entry, previous);
+  }
+
+  private require(exchange: ExchangeId, symbol: string): BookEntry {
+    const entry = this.entries.get(bookKeyText(exchange, symbol));
+    if (entry === undefined) throw new Error(`book ${exchange} ${symbol} is not registered`);
+    return entry;
+  }
+}

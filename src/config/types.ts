@@ -1,0 +1,80 @@
+// The effective configuration after convict validation. The schema in schema.ts documents every key.
+import type { ExchangeId } from '../core/model.ts';
+
+export interface ReconnectConfig {
+  /** First retry delay; the first retry after a healthy session is fast. */
+  readonly minDelayMs: number;
+  readonly maxDelayMs: number;
+  /** Delay floor after the venue reported maintenance or closed with 1013. */
+  readonly maintenanceDelayMs: number;
+  /** Connection attempts allowed in `budgetWindowMs`; the connector slows down instead of exceeding it. */
+  readonly budgetAttempts: number;
+  readonly budgetWindowMs: number;
+}
+
+export interface VenueConfig {
+  readonly enabled: boolean;
+  /** WebSocket URL (tests point it at ws://127.0.0.1:<port>). */
+  readonly url: string;
+  /** Normalized symbols, `BASE/QUOTE`. */
+  readonly symbols: readonly string[];
+  readonly bookDepth: number;
+  readonly tradeSnapshot: boolean;
+  readonly maxSymbolsPerConnection: number;
+  readonly pingIntervalMs: number;
+  readonly pongTimeoutMs: number;
+  /** No data frame (book or trade) on a connection for this long → reconnect. Heartbeats do not count. */
+  readonly staleAfterMs: number;
+  readonly subscribeAckTimeoutMs: number;
+  /** Acked but no snapshot within this → resubscribe; a second miss escalates to reconnect. */
+  readonly snapshotTimeoutMs: number;
+  /** Per-symbol resyncs allowed in `resyncWindowMs` before escalating to a reconnect. */
+  readonly resyncBudget: number;
+  readonly resyncWindowMs: number;
+  readonly connectTimeoutMs: number;
+  readonly reconnect: ReconnectConfig;
+}
+
+export interface BinanceVenueConfig extends VenueConfig {
+  readonly restUrl: string;
+}
+
+export interface ServerConfig {
+  readonly host: string;
+  readonly port: number;
+  /** `auto` loads native uWebSockets.js and falls back to `ws` with a warning. */
+  readonly engine: 'auto' | 'uws' | 'ws';
+  readonly maxPayloadBytes: number;
+  readonly maxBackpressureBytes: number;
+  readonly maxSubscriptionsPerClient: number;
+  /** Errors per client per minute before the connection is closed as abusive. */
+  readonly maxErrorsPerMinute: number;
+  readonly idleTimeoutSeconds: number;
+}
+
+export interface LoggingConfig {
+  /** Empty = platform default (D:\market-gateway\logs, /mnt/d/market-gateway/logs under WSL2, ./logs). */
+  readonly dir: string;
+  readonly level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+  readonly maxFileBytes: number;
+  readonly rotateFrequency: 'daily' | 'hourly';
+  readonly keepFiles: number;
+  /** Also write human-readable lines to stdout when it is a TTY. */
+  readonly prettyOnTty: boolean;
+}
+
+export interface GatewayConfig {
+  readonly server: ServerConfig;
+  readonly exchanges: {
+    readonly kraken: VenueConfig;
+    readonly binance: BinanceVenueConfig;
+    readonly coinbase: VenueConfig;
+  };
+  readonly store: {
+    readonly tradeBufferSize: number;
+  };
+  readonly logging: LoggingConfig;
+}
+
+export type VenueConfigs = GatewayConfig['exchanges'];
+export const EXCHANGE_IDS: readonly ExchangeId[] = ['kraken', 'binance', 'coinbase'];
