@@ -1,0 +1,79 @@
+// When to try the next upstream connection. Pure: time and randomness are arguments.
+// Full jitter (delay = random × min(cap, base × 2^failures)), a fast first retry after a healthy session,
+// a floor after maintenance, and a sliding-window connect budget so a venue's per-IP limit is never hit.
+import type { ReconnectConfig } from '../config/types.ts';
+
+export type ReconnectCause =
+  | 'initial'
+  | 'closed'
+  | 'error'
+  | 'handshake_rejected'
+  | 'rate_limited'
+  | 'maintenance'
+  | 'stale_data'
+  | 'pong_timeout'
+  | 'subscribe_timeout'
+  | 'snapshot_timeout'
+  | 'resync_budget'
+  | 'requested';
+
+export interface ReconnectDecision {
+  readonly delayMs: number;
+  /** Part of the delay spent waiting for the connect budget to free a slot. */
+  readonly budgetWaitMs: number;
+  /** Consecutive attempts without data so far (0 after a healthy session). */
+  readonly failures: number;
+}
+
+/** Seconds-scale floor after a 429 on the handshake: the venue is telling us to slow down. */
+const RATE_LIMITED_FLOOR_FACTOR = 0.5;
+
+export class ReconnectPolicy {
+  private failures = 0;
+  private readonly attempts: number[] = [];
+
+  constructor(private readonly config: ReconnectConfig, private readonly random: () => number = Math.random) {}
+
+  /** The first data frame proves the session healthy: the next retry is fast again. */
+  markHealthy(): void {
+    this.failures = 0;
+  }
+
+  /** Record a connection attempt starting at `now` (counts against the budget). */
+  recordAttempt(now: number): void {
+    this.prune(now);
+    this.attempts.push(now);
+  }
+
+  /** Delay before the next attempt after a failure or close with `cause`. */
+  next(cause: ReconnectCause, now: number): ReconnectDecision {
+    const exponent = Math.min(this.failures, 30);
+    const ceiling = Math.min(this.config.maxDelayMs, this.config.minDelayMs * 2 ** exponent);
+    let delayMs = Math.floor(this.random() * ceiling);
+    if (cause === 'maintenance') delayMs = Math.max(delayMs, this.config.maintenanceDelayMs);
+    if (cause === 'rate_limited') delayMs = Math.max(delayMs, Math.floor(this.config.maxDelayMs * RATE_LIMITED_FLOOR_FACTOR));
+    this.failures++;
+    const budgetWaitMs = Math.max(0, this.budgetFreeAt(now + delayMs) - (now + delayMs));
+    return { delayMs: delayMs + budgetWaitMs, budgetWaitMs, failures: this.failures };
+  }
+
+  /** Attempts made within the budget window ending at `now`. */
+  attemptsInWindow(now: number): number {
+    this.prune(now);
+    return this.attempts.length;
+  }
+
+  /** Earliest time ≥ `at` when one more attempt fits in the budget. */
+  private budgetFreeAt(at: number): number {
+    const live = this.attempts.filter((time) => time > at - this.config.budgetWindowMs);
+    if (live.length < this.config.budgetAttempts) return at;
+    return live[live.length - this.config.budgetAttempts]! + this.config.budgetWindowMs;
+  }
+
+  private prune(now: number): void {
+    const cutoff = now - this.config.budgetWindowMs;
+    let drop = 0;
+    while (drop < this.attempts.length && this.attempts[drop]! <= cutoff) drop++;
+    if (drop > 0) this.attempts.splice(0, drop);
+  }
+}

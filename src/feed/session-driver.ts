@@ -1,0 +1,197 @@
+// Runs one venue session on one open socket: feeds frames through the pure session, applies its events
+// to the store, executes its actions, and checks the watchdogs on each tick.
+import { performance } from 'node:perf_hooks';
+import { applyVenueEvent } from '../book/book-sync.ts';
+import type { BookStatusReason } from '../core/model.ts';
+import type { SessionAction, SessionOutput, VenueEvent, VenueSession } from '../exchanges/types.ts';
+import type { ReconnectCause } from './reconnect-policy.ts';
+import { SubscriptionTracker } from './subscription-tracker.ts';
+import type { UpstreamConnectionDeps } from './upstream-connection.ts';
+
+export interface SessionDriverDeps extends UpstreamConnectionDeps {
+  readonly now: () => number;
+  readonly send: (payload: string) => void;
+  readonly end: (cause: ReconnectCause, detail: string) => void;
+  /** First data frame of this session: the reconnect backoff starts over. */
+  readonly healthy: () => void;
+  /** Every book on this connection is live. */
+  readonly live: () => void;
+}
+
+const DEGRADED_SYSTEM_STATES = new Set(['maintenance', 'cancel_only']);
+
+export class SessionDriver {
+  lastDataAt = 0;
+  private readonly session: VenueSession;
+  private readonly tracker: SubscriptionTracker;
+  private sawData = false;
+  private nextPingAt = Infinity;
+  private pongDeadline = Infinity;
+  private pingSeq = 0;
+  private degraded = false;
+
+  constructor(private readonly deps: SessionDriverDeps) {
+    const { config, symbols } = deps;
+    this.session = deps.adapter.createSession({ symbols, bookDepth: config.bookDepth, tradeSnapshot: config.tradeSnapshot });
+    this.tracker = new SubscriptionTracker(symbols, config);
+  }
+
+  opened(): void {
+    const now = this.deps.now();
+    for (const symbol of this.deps.symbols) {
+      if (this.deps.store.get(this.deps.exchange, symbol)?.state === 'stale') {
+        this.deps.store.setState(this.deps.exchange, symbol, 'resyncing', 'connection_lost');
+      }
+    }
+    this.lastDataAt = now;
+    this.nextPingAt = now + this.deps.config.pingIntervalMs;
+    this.tracker.opened(now);
+    this.run(this.session.onOpen(now));
+  }
+
+  frame(text: string, bytes: number): void {
+    const started = performance.now();
+    this.run(this.session.onFrame(text, this.deps.now()));
+    this.deps.metrics.frameReceived(this.deps.exchange, bytes, (performance.now() - started) / 1000);
+  }
+
+  tick(): void {
+    const now = this.deps.now();
+    const { config } = this.deps;
+    if (now - this.lastDataAt > config.staleAfterMs) {
+      this.deps.end('stale_data', `no book or trade data for ${now - this.lastDataAt} ms (heartbeats do not count)`);
+      return;
+    }
+    if (now > this.pongDeadline) {
+      this.deps.end('pong_timeout', `no pong within ${config.pongTimeoutMs} ms`);
+      return;
+    }
+    if (now >= this.nextPingAt) {
+      this.nextPingAt = now + config.pingIntervalMs;
+      if (this.pongDeadline === Infinity) this.pongDeadline = now + config.pongTimeoutMs;
+      this.run(this.session.ping(++this.pingSeq, now));
+    }
+    for (const decision of this.tracker.overdue(now)) {
+      if (decision.action === 'reconnect') {
+        this.deps.end(decision.cause, `${decision.symbol}: ${decision.cause === 'subscribe_timeout' ? 'no subscribe ack' : 'no snapshot after resubscribe'}`);
+        return;
+      }
+      this.resync(decision.symbol, 'snapshot_timeout');
+    }
+  }
+
+  /** The socket is gone: books on it can no longer be trusted to be current. */
+  ended(stopping: boolean): void {
+    const { store, exchange } = this.deps;
+    for (const symbol of this.deps.symbols) {
+      const state = store.get(exchange, symbol)?.state;
+      if (state === 'live' || state === 'resyncing') {
+        store.setState(exchange, symbol, 'stale', stopping ? 'shutting_down' : 'connection_lost');
+      }
+    }
+  }
+
+  private run(output: SessionOutput): void {
+    for (const event of output.events) this.handleEvent(event);
+    for (const action of output.actions) this.handleAction(action);
+  }
+
+  private handleEvent(event: VenueEvent): void {
+    const { store, exchange, id } = this.deps;
+    const outcome = applyVenueEvent(store, exchange, event);
+    if (outcome.data) {
+      const now = this.deps.now();
+      this.lastDataAt = now;
+      this.deps.metrics.dataReceived(exchange, id, now);
+      if (!this.sawData) {
+        this.sawData = true;
+        this.deps.healthy();
+      }
+      const symbol = outcome.symbol!;
+      if (outcome.failure !== undefined) {
+        const { reason, message, expected, computed } = outcome.failure;
+        this.deps.observe({ type: 'integrity_failure', exchange, connection: id, symbol, reason, message, expected, computed });
+        this.resync(symbol, reason);
+      } else if (outcome.snapshotApplied === true) {
+        this.tracker.snapshot(symbol);
+        if (this.tracker.allLive()) this.deps.live();
+      }
+      if ((outcome.tradesDuplicated ?? 0) > 0) {
+        this.deps.observe({ type: 'trades_deduplicated', exchange, connection: id, symbol, count: outcome.tradesDuplicated! });
+      }
+      return;
+    }
+    switch (event.type) {
+      case 'subscribed':
+        if (event.channel === 'book') this.tracker.acked(event.symbol, this.deps.now());
+        break;
+      case 'subscribe_failed':
+        this.deps.observe({ type: 'subscription_failed', exchange, connection: id, symbol: event.symbol, error: event.error });
+        if (event.symbol !== undefined && event.channel !== 'trades' && store.has(exchange, event.symbol)) {
+          this.tracker.failed(event.symbol);
+          store.setState(exchange, event.symbol, 'awaiting-snapshot', 'subscribe_failed');
+          if (this.tracker.allLive()) this.deps.live();
+        }
+        break;
+      case 'venue_status':
+        this.onVenueStatus(event.system);
+        break;
+      case 'pong':
+        this.pongDeadline = Infinity;
+        break;
+      default:
+        break;
+    }
+  }
+
+  private onVenueStatus(system: string): void {
+    const { store, exchange, id } = this.deps;
+    this.deps.observe({ type: 'venue_status', exchange, connection: id, system });
+    if (DEGRADED_SYSTEM_STATES.has(system)) {
+      this.degraded = true;
+      for (const symbol of this.deps.symbols) {
+        if (store.get(exchange, symbol)?.state === 'live') store.setState(exchange, symbol, 'stale', 'maintenance');
+      }
+    } else if (system === 'online' && this.degraded) {
+      this.degraded = false;
+      for (const symbol of this.deps.symbols) this.resync(symbol, 'maintenance');
+    }
+  }
+
+  private handleAction(action: SessionAction): void {
+    const { exchange, id } = this.deps;
+    switch (action.type) {
+      case 'send':
+        this.deps.send(action.payload);
+        break;
+      case 'resync':
+        this.resync(action.symbol, action.reason);
+        break;
+      case 'reconnect':
+        this.deps.end('requested', action.reason);
+        break;
+      case 'report':
+        this.deps.observe({ type: 'session_report', exchange, connection: id, level: action.level, code: action.code,
+          message: action.message, symbol: action.symbol });
+        break;
+      case 'fetch-snapshot':
+        this.deps.observe({ type: 'session_report', exchange, connection: id, level: 'error', code: 'no_snapshot_source',
+          message: `${exchange} asked for a REST snapshot of ${action.symbol}; no snapshot source is configured`, symbol: action.symbol });
+        break;
+    }
+  }
+
+  private resync(symbol: string, reason: BookStatusReason): void {
+    const { store, exchange, id } = this.deps;
+    if (!store.has(exchange, symbol)) return;
+    const now = this.deps.now();
+    if (this.tracker.beginResync(symbol, now) === 'escalate') {
+      this.deps.observe({ type: 'resync', exchange, connection: id, symbol, reason, escalated: true });
+      this.deps.end('resync_budget', `${symbol} used its resync budget (${this.deps.config.resyncBudget} per ${this.deps.config.resyncWindowMs} ms)`);
+      return;
+    }
+    store.setState(exchange, symbol, 'resyncing', reason);
+    this.deps.observe({ type: 'resync', exchange, connection: id, symbol, reason, escalated: false });
+    this.run(this.session.resync(symbol, reason, now));
+  }
+}
