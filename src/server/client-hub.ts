@@ -12,8 +12,9 @@ export interface ClientSocket {
   readonly remoteAddress: string;
   /**
    * Queue one text frame. `bytes` is the same message pre-encoded once per topic (UTF-8), so a frame
-   * published to many clients is serialized and encoded once. Returns `backpressure` when the frame was
-   * queued but the client's backlog is now above the hub's limit, `closed` if the socket is gone.
+   * published to many clients is serialized and encoded once. Returns `backpressure` when the client's
+   * backlog is above the hub's limit and the frame was DROPPED (uWS semantics, mirrored by the ws hub): the
+   * caller must catch the client up, e.g. with a fresh book snapshot. `closed` if the socket is gone.
    */
   send(text: string, bytes?: Uint8Array): SendOutcome;
   /** Bytes queued for this client and not yet written to the kernel. */

@@ -140,5 +140,8 @@ function isAck(value: JsonObject): boolean {
   if (value.success === false) return typeof value.error === 'string' && isOptional(value.symbol, 'string');
   const result = value.result;
   return value.success === true && isObject(result) && typeof result.channel === 'string'
-    && isOptional(result.symbol, 'string') && isOptional(result.depth, 'number');
+    && isOptional(result.symbol, 'string') && isOptional(result.depth, 'number')
+    && isOptional(result.snapshot, 'boolean')
+    && (result.warnings === undefined || (Array.isArray(result.warnings)
+      && result.warnings.every((warning) => typeof warning === 'string')));
 }

@@ -31,3 +31,43 @@ export function fromKrakenSymbol(venueSymbol: string): string | undefined {
 export function toKrakenSymbol(symbol: string): string | undefined {
   return withV2AssetNames(symbol);
 }
+
+/** The configured symbols of one connection and their Kraken names, both ways. */
+export class KrakenSymbolTable {
+  /** Configured symbols that are not `BASE/QUOTE` upper case (left out of every request). */
+  readonly invalid: readonly string[];
+  private readonly byVenueName = new Map<string, string>();
+  private readonly byNormalized = new Map<string, string>();
+
+  constructor(symbols: readonly string[]) {
+    const invalid: string[] = [];
+    for (const symbol of symbols) {
+      const venueName = toKrakenSymbol(symbol);
+      if (venueName === undefined) {
+        invalid.push(symbol);
+      } else {
+        this.byVenueName.set(venueName, symbol);
+        this.byNormalized.set(symbol, venueName);
+      }
+    }
+    this.invalid = invalid;
+  }
+
+  /** Configured (normalized) symbols, in configuration order. */
+  get symbols(): string[] {
+    return [...this.byNormalized.keys()];
+  }
+
+  get venueNames(): string[] {
+    return [...this.byNormalized.values()];
+  }
+
+  /** The configured symbol for a Kraken name, or undefined when this connection does not carry it. */
+  symbolOf(venueName: string): string | undefined {
+    return this.byVenueName.get(venueName);
+  }
+
+  venueNameOf(symbol: string): string | undefined {
+    return this.byNormalized.get(symbol);
+  }
+}

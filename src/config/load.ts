@@ -1,0 +1,157 @@
+// Effective configuration = schema defaults ← `--config file.json` ← MGW_* variables (one key each).
+// Unknown keys, unknown MGW_* variables and bad values stop start-up; every problem is reported at once.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import convict from 'convict';
+import { parseCommandLine } from './command-line.ts';
+import { closestKey, ConfigError, problemsFromConvictMessage, type ConfigProblem } from './config-error.ts';
+import { configKeys, createSchema, ENV_PREFIX } from './schema.ts';
+import type { GatewayConfig, VenueConfig } from './types.ts';
+import { EXCHANGE_IDS } from './types.ts';
+
+export { ConfigError, formatConfigError, type ConfigProblem } from './config-error.ts';
+export { redactedConfigJson } from './redact.ts';
+
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+export interface LoadInput {
+  /** Command-line arguments after the script: `process.argv.slice(2)`. */
+  readonly argv: readonly string[];
+  /** Usually `process.env`; tests pass a literal. */
+  readonly env: Environment;
+}
+
+export type LoadResult =
+  | {
+    readonly ok: true;
+    /** Deep-frozen. */
+    readonly config: GatewayConfig;
+    /** `--print-config`: the caller prints redactedConfigJson(config) and exits 0. */
+    readonly printConfig: boolean;
+    /** Absolute path of the --config file, if one was given. */
+    readonly configFile: string | undefined;
+    /** Legal but risky settings, worth one warning line each at start-up. */
+    readonly warnings: readonly string[];
+  }
+  | { readonly ok: false; readonly error: ConfigError };
+
+type JsonObject = Readonly<Record<string, unknown>>;
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function readConfigFile(path: string, problems: ConfigProblem[]): JsonObject | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    problems.push({ key: '--config', reason: `cannot read ${path} (${err instanceof Error ? err.message : String(err)})` });
+    return undefined;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (err) {
+    problems.push({ key: '--config', reason: `${path} is not valid JSON (${err instanceof Error ? err.message : String(err)})` });
+    return undefined;
+  }
+  if (!isObject(parsed)) {
+    problems.push({ key: '--config', reason: `${path} must hold a JSON object like {"server":{"port":8787}}` });
+    return undefined;
+  }
+  return parsed;
+}
+
+function hasPath(root: JsonObject | undefined, key: string): boolean {
+  let node: unknown = root;
+  for (const part of key.split('.')) {
+    if (!isObject(node) || !Object.hasOwn(node, part)) return false;
+    node = node[part];
+  }
+  return true;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** Rules that span keys (convict checks one key at a time). */
+function crossKeyProblems(config: GatewayConfig): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  for (const id of EXCHANGE_IDS) {
+    const venue: VenueConfig = config.exchanges[id];
+    const key = `exchanges.${id}`;
+    if (venue.enabled && venue.symbols.length === 0) {
+      problems.push({ key: `${key}.symbols`, reason: `must list at least one symbol while ${key}.enabled is true` });
+    }
+    if (venue.reconnect.minDelayMs > venue.reconnect.maxDelayMs) {
+      problems.push({ key: `${key}.reconnect.minDelayMs`, reason: `must not exceed ${key}.reconnect.maxDelayMs `
+        + `(${venue.reconnect.maxDelayMs}) (got ${venue.reconnect.minDelayMs})` });
+    }
+  }
+  return problems;
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1|\[::1\])$/i;
+
+function riskWarnings(config: GatewayConfig): string[] {
+  const warnings: string[] = [];
+  if (!LOOPBACK.test(config.server.host)) {
+    warnings.push(`server.host is ${config.server.host}, not loopback: any machine that can reach it may subscribe `
+      + '(there is no authentication)');
+  }
+  for (const id of EXCHANGE_IDS) {
+    const url = new URL(config.exchanges[id].url);
+    if (config.exchanges[id].enabled && url.protocol === 'ws:' && !LOOPBACK.test(url.hostname)) {
+      warnings.push(`exchanges.${id}.url uses plain ws:// to ${url.hostname}: market data can be altered in transit`);
+    }
+  }
+  return warnings;
+}
+
+export function loadConfig(input: LoadInput): LoadResult {
+  const { options, problems } = parseCommandLine(input.argv);
+  const keys = configKeys();
+  const envToKey = new Map(keys.map((k) => [k.env, k.key]));
+  const knownEnv = keys.map((k) => k.env);
+  for (const name of Object.keys(input.env)) {
+    if (name.startsWith(ENV_PREFIX) && !envToKey.has(name)) {
+      const hint = closestKey(name, knownEnv);
+      problems.push({ key: name, reason: `unknown environment variable (no such key)${hint === undefined ? ''
+        : `; did you mean ${hint}?`}` });
+    }
+  }
+
+  // convict reads only what we hand it: never process.argv, and env only through input.env.
+  const store = convict<GatewayConfig>(createSchema(), { env: { ...input.env }, args: [] });
+  const configFile = options.configFile === undefined ? undefined : resolve(options.configFile);
+  const fileObject = configFile === undefined ? undefined : readConfigFile(configFile, problems);
+  if (fileObject !== undefined) store.load(fileObject);
+
+  const sourceOf = (key: string): string | undefined => {
+    const env = keys.find((k) => key === k.key)?.env;
+    if (env !== undefined && input.env[env] !== undefined) return env;
+    return hasPath(fileObject, key) ? configFile : undefined;
+  };
+  try {
+    store.validate({ allowed: 'strict', output: () => undefined });
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    const known = keys.map((k) => k.key);
+    for (const problem of problemsFromConvictMessage(message, (key) => closestKey(key, known))) {
+      const source = sourceOf(problem.key);
+      problems.push(source === undefined ? problem : { ...problem, source });
+    }
+  }
+  if (problems.length > 0) return { ok: false, error: new ConfigError(problems) };
+
+  const config = deepFreeze(store.getProperties());
+  const crossKey = crossKeyProblems(config);
+  if (crossKey.length > 0) return { ok: false, error: new ConfigError(crossKey) };
+  return { ok: true, config, printConfig: options.printConfig, configFile, warnings: riskWarnings(config) };
+}

@@ -1,0 +1,168 @@
+// The subscriptions of one Kraken v2 connection: requests (each with its own req_id), their acks, and per-symbol
+// book resyncs. Resync = unsubscribe, await its ack, subscribe again: a duplicate subscribe gets
+// `Already subscribed` and no new snapshot (kraken-v2.md §3.3).
+import type { BookStatusReason } from '../../core/model.ts';
+import { actionsOnly, reportAction } from '../session-output.ts';
+import type { SessionAction, SessionOutput, VenueChannel, VenueEvent } from '../types.ts';
+import type { KrakenAckFailure, KrakenAckMessage, KrakenAckSuccess, KrakenSubscriptionMethod } from './messages.ts';
+import { bookSubscription, instrumentSubscription, KRAKEN_BOOK_DEPTHS, tradeSubscription } from './spec.ts';
+import type { KrakenSymbolTable } from './symbols.ts';
+
+type WireChannel = 'book' | 'trade' | 'instrument';
+
+interface PendingRequest {
+  readonly method: KrakenSubscriptionMethod;
+  readonly channel: WireChannel;
+  /** Normalized symbols the request named. */
+  readonly symbols: readonly string[];
+  /** Acks still expected (one per symbol). */
+  remaining: number;
+}
+
+type SubscribeFailed = Extract<VenueEvent, { type: 'subscribe_failed' }>;
+
+const NOT_FOUND = 'Subscription Not Found';
+const ALREADY_SUBSCRIBED = 'Already subscribed';
+const UNSUPPORTED_PAIR = /^Currency pair not supported (\S+)/;
+
+export class KrakenSubscriptions {
+  private readonly pending = new Map<number, PendingRequest>();
+  /** A resync is in progress from `resync()` until the ack of its subscribe. */
+  private readonly resyncs = new Map<string, 'unsubscribing' | 'subscribing'>();
+  private nextReqId = 1;
+
+  constructor(private readonly table: KrakenSymbolTable, private readonly depth: number,
+    private readonly tradeSnapshot: boolean) {}
+
+  /** book (every symbol in one request), trade and instrument subscribe requests. */
+  open(): SessionAction[] {
+    const symbols = this.table.symbols;
+    if (symbols.length === 0) return [];
+    const venueNames = this.table.venueNames;
+    return [
+      this.request('subscribe', 'book', symbols, (id) => bookSubscription('subscribe', venueNames, this.depth, id)),
+      this.request('subscribe', 'trade', symbols, (id) => tradeSubscription(venueNames, this.tradeSnapshot, id)),
+      this.request('subscribe', 'instrument', [], instrumentSubscription),
+    ];
+  }
+
+  resync(symbol: string, reason: BookStatusReason): SessionOutput {
+    const venueName = this.table.venueNameOf(symbol);
+    if (venueName === undefined) {
+      return actionsOnly(reportAction('warn', 'resync_unknown_symbol',
+        `kraken: resync (${reason}) requested for ${symbol}, which this connection does not carry`, symbol));
+    }
+    if (this.resyncs.has(symbol)) {
+      return actionsOnly(reportAction('debug', 'resync_in_progress',
+        `kraken ${symbol}: resync (${reason}) already in progress`, symbol));
+    }
+    this.resyncs.set(symbol, 'unsubscribing');
+    return actionsOnly(this.request('unsubscribe', 'book', [symbol],
+      (id) => bookSubscription('unsubscribe', [venueName], this.depth, id)));
+  }
+
+  onAck(ack: KrakenAckMessage): SessionOutput {
+    return ack.success ? this.onSuccess(ack) : this.onFailure(ack);
+  }
+
+  private request(method: KrakenSubscriptionMethod, channel: WireChannel, symbols: readonly string[],
+    build: (reqId: number) => string): SessionAction {
+    const reqId = this.nextReqId++;
+    this.pending.set(reqId, { method, channel, symbols, remaining: Math.max(1, symbols.length) });
+    return { type: 'send', payload: build(reqId) };
+  }
+
+  /** Counts one ack against its request (all of it when the ack names no symbol). */
+  private settle(reqId: number | undefined, whole: boolean): PendingRequest | undefined {
+    if (reqId === undefined) return undefined;
+    const request = this.pending.get(reqId);
+    if (request !== undefined && (whole || --request.remaining <= 0)) this.pending.delete(reqId);
+    return request;
+  }
+
+  private resubscribe(symbol: string): SessionAction {
+    this.resyncs.set(symbol, 'subscribing');
+    const venueName = this.table.venueNameOf(symbol)!;
+    return this.request('subscribe', 'book', [symbol], (id) => bookSubscription('subscribe', [venueName], this.depth, id));
+  }
+
+  private onSuccess(ack: KrakenAckSuccess): SessionOutput {
+    this.settle(ack.req_id, false);
+    const { channel, symbol: venueName, warnings } = ack.result;
+    const actions: SessionAction[] = [];
+    if (warnings !== undefined && warnings.length > 0) {
+      actions.push(reportAction('debug', 'venue_warning', `kraken ${ack.method} ${channel}: ${warnings.join('; ')}`));
+    }
+    const venueChannel = toVenueChannel(channel);
+    if (venueChannel === undefined) return { events: [], actions };
+    const symbol = venueName === undefined ? undefined : this.table.symbolOf(venueName);
+    if (symbol === undefined) {
+      actions.push(reportAction('warn', 'unexpected_symbol',
+        `kraken acked ${channel} ${ack.method} for ${venueName ?? '(no symbol)'}, which this connection did not subscribe`));
+      return { events: [], actions };
+    }
+    if (venueChannel === 'book') {
+      const stage = this.resyncs.get(symbol);
+      if (ack.method === 'unsubscribe' && stage === 'unsubscribing') actions.push(this.resubscribe(symbol));
+      else if (ack.method === 'subscribe' && stage === 'subscribing') this.resyncs.delete(symbol);
+    }
+    const type = ack.method === 'subscribe' ? 'subscribed' : 'unsubscribed';
+    return { events: [{ type, symbol, channel: venueChannel }], actions };
+  }
+
+  private onFailure(ack: KrakenAckFailure): SessionOutput {
+    const request = this.settle(ack.req_id, ack.symbol === undefined);
+    const symbol = this.failedSymbol(ack, request);
+    // Matched by req_id first: `Subscription Not Found` comes back with "method":"subscribe" to an unsubscribe.
+    const method = request?.method ?? ack.method;
+    const what = `${request?.channel ?? 'channel'} ${method}${symbol === undefined ? '' : ` for ${symbol}`}`;
+    const stage = symbol === undefined ? undefined : this.resyncs.get(symbol);
+
+    if (ack.error === ALREADY_SUBSCRIBED) {
+      if (stage === 'subscribing') this.resyncs.delete(symbol!);
+      return actionsOnly(reportAction('warn', 'already_subscribed',
+        `kraken answered ${what} with "${ALREADY_SUBSCRIBED}": the subscription stands, no new snapshot follows`, symbol));
+    }
+    if (method === 'unsubscribe' || ack.error === NOT_FOUND) {
+      if (stage === 'unsubscribing' && ack.error === NOT_FOUND) {
+        return actionsOnly(
+          reportAction('debug', 'unsubscribe_not_found', `kraken answered ${what} with "${NOT_FOUND}"; subscribing anyway`, symbol),
+          this.resubscribe(symbol!),
+        );
+      }
+      if (stage === 'unsubscribing') this.resyncs.delete(symbol!);
+      return actionsOnly(reportAction('warn', 'unsubscribe_failed',
+        `kraken rejected ${what}: ${ack.error}${stage === 'unsubscribing' ? ' (resync abandoned)' : ''}`, symbol));
+    }
+
+    if (stage === 'subscribing') this.resyncs.delete(symbol!);
+    const report = reportAction('error', 'subscribe_failed', `kraken rejected ${what}: ${ack.error}${this.remedy(ack.error)}`, symbol);
+    if (request?.channel === 'instrument') return actionsOnly(report);
+    const channel = toVenueChannel(request?.channel);
+    let failed: SubscribeFailed = { type: 'subscribe_failed', error: ack.error };
+    if (symbol !== undefined) failed = { ...failed, symbol };
+    if (channel !== undefined) failed = { ...failed, channel };
+    return { events: [failed], actions: [report] };
+  }
+
+  private failedSymbol(ack: KrakenAckFailure, request: PendingRequest | undefined): string | undefined {
+    const venueName = ack.symbol ?? UNSUPPORTED_PAIR.exec(ack.error)?.[1];
+    if (venueName !== undefined) return this.table.symbolOf(venueName) ?? venueName;
+    return request?.symbols.length === 1 ? request.symbols[0] : undefined;
+  }
+
+  private remedy(error: string): string {
+    if (UNSUPPORTED_PAIR.test(error)) {
+      return ' (use the v2 name: BTC not XBT, DOGE not XDG; the instrument channel lists valid pairs)';
+    }
+    if (error === 'Subscription depth not supported') {
+      return ` (configured depth ${this.depth}; allowed: ${KRAKEN_BOOK_DEPTHS.join(', ')})`;
+    }
+    return '';
+  }
+}
+
+function toVenueChannel(channel: string | undefined): VenueChannel | undefined {
+  if (channel === 'book') return 'book';
+  return channel === 'trade' ? 'trades' : undefined;
+}

@@ -1,0 +1,93 @@
+// Publishing one book topic: the window diff (or a snapshot) at the next seq, serialized and encoded once,
+// queued to every in-sync subscriber. A subscriber whose backlog is above the limit gets no updates; once
+// it can take frames again (drain, or seen at a later publish) it gets one book_snapshot at the topic's
+// current seq and continues from there, so its seq is contiguous again.
+import type { DownstreamClock, DownstreamMetrics } from './downstream-ports.ts';
+import { diffWindow } from './book-window.ts';
+import { formatGatewayTime, serializeBookSnapshot, serializeBookUpdate } from './serializers.ts';
+import type { BookTopic, Subscription } from './topic-registry.ts';
+
+interface Frame {
+  readonly text: string;
+  /** UTF-8 of `text` for a frame going to many clients; undefined for one client (the hub encodes it). */
+  readonly bytes: Uint8Array | undefined;
+}
+
+export class BookPublisher {
+  constructor(private readonly metrics: DownstreamMetrics, private readonly clock: DownstreamClock) {}
+
+  /** Call only while the book is live. */
+  publish(topic: BookTopic, snapshot: boolean, gatewayTime: string): void {
+    const view = topic.stream.view;
+    const bids = view.book.topLevels('bids', topic.depth);
+    const asks = view.book.topLevels('asks', topic.depth);
+    let text: string;
+    if (snapshot) {
+      text = serializeBookSnapshot({ exchange: view.exchange, symbol: view.symbol, seq: topic.seq + 1,
+        depth: topic.depth, bids, asks, exchangeTime: view.exchangeTime, gatewayTime });
+    } else {
+      const bidChanges = diffWindow('bids', topic.bids, bids);
+      const askChanges = diffWindow('asks', topic.asks, asks);
+      // Keep the fresh tuples even when nothing changed, so the next diff takes the reference fast path.
+      topic.bids = bids;
+      topic.asks = asks;
+      if (bidChanges.length === 0 && askChanges.length === 0) return;
+      text = serializeBookUpdate({ exchange: view.exchange, symbol: view.symbol, seq: topic.seq + 1,
+        bids: bidChanges, asks: askChanges, exchangeTime: view.exchangeTime, gatewayTime });
+    }
+    topic.seq++;
+    topic.bids = bids;
+    topic.asks = asks;
+    topic.exchangeTime = view.exchangeTime;
+    const frame: Frame = { text, bytes: Buffer.from(text) };
+    let catchUpFrame = snapshot ? frame : undefined;
+    let sent = 0;
+    for (const subscription of topic.subscribers) {
+      const outbox = subscription.client.outbox;
+      // Held back but missed nothing (its last frame was queued over the limit): the update suffices.
+      const missedNothing = !snapshot && subscription.lastSeq === topic.seq - 1;
+      if (subscription.needsSnapshot && !missedNothing) {
+        if (!outbox.writable()) continue;
+        catchUpFrame ??= this.snapshotFrame(topic, gatewayTime);
+        this.sendSnapshot(subscription, catchUpFrame);
+      } else if (!outbox.writable()) {
+        subscription.needsSnapshot = subscription.slow = true;
+      } else {
+        const accepted = outbox.write(frame.text, frame.bytes);
+        subscription.needsSnapshot = subscription.slow = !accepted;
+        subscription.lastSeq = topic.seq;
+        sent++;
+      }
+    }
+    this.metrics.messageSent(snapshot ? 'book_snapshot' : 'book_update', sent);
+  }
+
+  /**
+   * Outside a flush: a book_snapshot of the topic's last published window at the topic's seq, if the
+   * client can take it now and that window is current. A client already at that seq just resumes.
+   */
+  catchUp(subscription: Subscription, topic: BookTopic): void {
+    const stream = topic.stream;
+    if (stream.view.state !== 'live' || stream.snapshotPending || !subscription.client.outbox.writable()) return;
+    if (subscription.lastSeq === topic.seq) {
+      subscription.needsSnapshot = subscription.slow = false;
+      return;
+    }
+    this.sendSnapshot(subscription, this.snapshotFrame(topic, formatGatewayTime(this.clock.nowMs())));
+  }
+
+  private snapshotFrame(topic: BookTopic, gatewayTime: string): Frame {
+    const view = topic.stream.view;
+    const text = serializeBookSnapshot({ exchange: view.exchange, symbol: view.symbol, seq: topic.seq,
+      depth: topic.depth, bids: topic.bids, asks: topic.asks, exchangeTime: topic.exchangeTime, gatewayTime });
+    return { text, bytes: undefined };
+  }
+
+  private sendSnapshot(subscription: Subscription, frame: Frame): void {
+    if (subscription.slow) this.metrics.slowClientSnapshot();
+    const accepted = subscription.client.outbox.write(frame.text, frame.bytes);
+    subscription.lastSeq = subscription.topic.seq;
+    subscription.needsSnapshot = subscription.slow = !accepted;
+    this.metrics.messageSent('book_snapshot', 1);
+  }
+}

@@ -1,0 +1,99 @@
+// `npm run sim -- <venue> [--port 8790] [--host 127.0.0.1] [--seed N] [--symbols A/B,C/D] [--update-interval-ms N]`
+// Starts one venue simulator, prints its URL, stops on SIGINT/SIGTERM. A venue is one entry in VENUES.
+import { parseArgs } from 'node:util';
+import { startKrakenSimulator } from './kraken/server.ts';
+
+interface CliOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly seed?: number;
+  readonly symbols?: string[];
+  readonly updateIntervalMs?: number;
+  readonly idleTimeoutMs?: number;
+}
+
+interface RunningSimulator {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+interface VenueSimulator {
+  readonly description: string;
+  start(options: CliOptions): Promise<RunningSimulator>;
+}
+
+const VENUES: Readonly<Record<string, VenueSimulator>> = {
+  kraken: {
+    description: 'Kraken Spot WebSocket v2 (book, trade, instrument, heartbeat, ping)',
+    start: (options) => startKrakenSimulator(options),
+  },
+};
+
+const USAGE = `usage: npm run sim -- <venue> [--port 8790] [--host 127.0.0.1] [--seed N] [--symbols BTC/USD,ETH/USD]
+       [--update-interval-ms 50] [--idle-timeout-ms 60000]
+venues: ${Object.entries(VENUES).map(([name, venue]) => `${name} — ${venue.description}`).join('; ')}`;
+
+function integer(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`--${name} must be a non-negative integer, got ${text}`);
+  return value;
+}
+
+function parseCli(argv: readonly string[]): { venue: VenueSimulator; name: string; options: CliOptions } {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      port: { type: 'string', default: '8790' },
+      host: { type: 'string', default: '127.0.0.1' },
+      seed: { type: 'string' },
+      symbols: { type: 'string' },
+      'update-interval-ms': { type: 'string' },
+      'idle-timeout-ms': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const name = positionals[0];
+  const venue = name === undefined ? undefined : VENUES[name];
+  if (values.help === true || name === undefined || venue === undefined) {
+    throw new RangeError(name === undefined || values.help === true ? USAGE : `unknown venue "${name}"\n${USAGE}`);
+  }
+  return {
+    venue,
+    name,
+    options: {
+      host: values.host,
+      port: integer('port', values.port) ?? 8790,
+      seed: integer('seed', values.seed),
+      symbols: values.symbols?.split(',').map((symbol) => symbol.trim().toUpperCase()).filter((symbol) => symbol !== ''),
+      updateIntervalMs: integer('update-interval-ms', values['update-interval-ms']),
+      idleTimeoutMs: integer('idle-timeout-ms', values['idle-timeout-ms']),
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  let parsed: ReturnType<typeof parseCli>;
+  let simulator: RunningSimulator;
+  try {
+    parsed = parseCli(process.argv.slice(2));
+    simulator = await parsed.venue.start(parsed.options);
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exitCode = 2;
+    return;
+  }
+  console.log(`${parsed.name} simulator listening on ${simulator.url}`);
+  const shutdown = (signal: string) => {
+    console.log(`${signal}: stopping ${parsed.name} simulator`);
+    simulator.stop().then(() => process.exit(0), (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    });
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+await main();

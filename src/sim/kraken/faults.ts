@@ -1,0 +1,73 @@
+// Fault knobs of a running simulator (kraken-v2.md §1.4, §1.5, §12). Plain state: the server consults it.
+import type { KrakenSystemStatus } from './wire-format.ts';
+
+export type HandshakeRejectStatus = 503 | 429;
+
+export class FaultState {
+  /** Frames (incl. heartbeats and pongs) are held back while true; TCP stays open. */
+  stalled = false;
+  heartbeatsStopped = false;
+  marketPaused = false;
+  system: KrakenSystemStatus = 'online';
+  handshakeDelayMs: number;
+  private rejection: { status: HandshakeRejectStatus; remaining: number } | undefined;
+  private readonly corruptions = new Set<string>();
+  private readonly silentSymbols = new Set<string>();
+  private msgRateRejections = 0;
+
+  constructor(handshakeDelayMs: number) {
+    this.handshakeDelayMs = handshakeDelayMs;
+  }
+
+  rejectHandshakes(status: HandshakeRejectStatus, count: number): void {
+    this.rejection = count > 0 ? { status, remaining: count } : undefined;
+  }
+
+  /** The HTTP status to refuse this upgrade with, if a rejection is pending. */
+  takeHandshakeRejection(): HandshakeRejectStatus | undefined {
+    const rejection = this.rejection;
+    if (rejection === undefined) return undefined;
+    rejection.remaining--;
+    if (rejection.remaining <= 0) this.rejection = undefined;
+    return rejection.status;
+  }
+
+  corruptNextChecksum(symbol: string): void {
+    this.corruptions.add(symbol);
+  }
+
+  takeCorruption(symbol: string): boolean {
+    return this.corruptions.delete(symbol);
+  }
+
+  setSilent(symbol: string, silent: boolean): void {
+    if (silent) this.silentSymbols.add(symbol);
+    else this.silentSymbols.delete(symbol);
+  }
+
+  isSilent(symbol: string): boolean {
+    return this.silentSymbols.has(symbol);
+  }
+
+  exceedMsgRate(requests: number): void {
+    this.msgRateRejections = Math.max(0, requests);
+  }
+
+  takeMsgRateRejection(): boolean {
+    if (this.msgRateRejections <= 0) return false;
+    this.msgRateRejections--;
+    return true;
+  }
+}
+
+/** Corrupt a checksum so any client verifying it must notice. */
+export function corruptChecksum(checksum: number): number {
+  return (checksum ^ 0x5a5a5a5a) >>> 0;
+}
+
+export const CLOSE_REASONS: Readonly<Record<number, string>> = {
+  1000: '',
+  1001: 'CloudFlare WebSocket proxy restarting',
+  1011: 'Internal error',
+  1013: 'Market data unavailable',
+};

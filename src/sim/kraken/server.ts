@@ -1,0 +1,263 @@
+// Kraken Spot WS v2 simulator: a `ws` server on a node:http server, serving seeded random-walk books with
+// production framing (kraken-v2.md §12) and fault knobs for integration tests.
+import { createServer, STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { LevelText } from '../../core/model.ts';
+import { SeededRandom } from '../seeded-random.ts';
+import { SimConnection } from './connection.ts';
+import { FaultState, type HandshakeRejectStatus } from './faults.ts';
+import { MarketFeed } from './market-feed.ts';
+import { resolveSimulatorOptions, type KrakenSimulatorOptions, type ResolvedSimulatorOptions } from './options.ts';
+import { handleClientMessage, RequestCounts, type RequestContext } from './request-handler.ts';
+import { statusFrame, type KrakenSystemStatus, type SimTrade } from './wire-format.ts';
+
+export type { KrakenSimulatorOptions } from './options.ts';
+
+export type SimCloseCode = 1000 | 1001 | 1006 | 1011 | 1013;
+
+export interface KrakenSimulator {
+  /** `ws://host:port/v2` (any path is accepted). */
+  readonly url: string;
+  readonly port: number;
+  /** Open connections now. */
+  readonly connectionCount: number;
+  /** Upgrades completed since start. */
+  readonly connectionsAccepted: number;
+  /** Upgrades refused by `rejectHandshakes`. */
+  readonly handshakesRejected: number;
+  /** Current handshake delay; settable. */
+  handshakeDelayMs: number;
+  subscribeRequests(symbol: string, channel?: string): number;
+  unsubscribeRequests(symbol: string, channel?: string): number;
+  /** The server's true book, best first, as [price, size] text. */
+  trueBook(symbol: string, depth: number): { bids: LevelText[]; asks: LevelText[] };
+  /** Every trade the market produced (whether or not anyone was subscribed), oldest first. */
+  trades(symbol: string): SimTrade[];
+  /** Close every connection: 1006 ends TCP without a close frame; 1001/1013 carry Kraken's reasons. Default 1006. */
+  dropConnections(code?: SimCloseCode, reason?: string): void;
+  /** Hold every outgoing frame (status, heartbeats, pongs, acks, data) while TCP stays open; idle closes wait. */
+  stall(): void;
+  /** Deliver the held frames in order and carry on. */
+  resume(): void;
+  stopHeartbeats(stopped?: boolean): void;
+  /** The next book frame (snapshot or update) for `symbol` carries a wrong checksum. */
+  corruptNextChecksum(symbol: string): void;
+  /** Answer the next `count` upgrades with this HTTP status instead of 101. */
+  rejectHandshakes(status: HandshakeRejectStatus, count?: number): void;
+  /** Push a `status` update to every connection; new connections get it too. */
+  sendStatus(system: KrakenSystemStatus): void;
+  /** New subscriptions to `symbol` are acked but never get a snapshot, updates or trades. */
+  silentSubscriptions(symbol: string, silent?: boolean): void;
+  /** Freeze the markets so a client's book can be compared with `trueBook`. */
+  pauseMarket(): void;
+  resumeMarket(): void;
+  /** The next `requests` subscribe/unsubscribe requests fail with `Exceeded msg rate`. */
+  exceededMsgRate(requests?: number): void;
+  stop(): Promise<void>;
+}
+
+class KrakenSimulatorServer implements KrakenSimulator {
+  connectionsAccepted = 0;
+  handshakesRejected = 0;
+  private readonly faults: FaultState;
+  private readonly connections = new Set<SimConnection>();
+  private readonly counts = new RequestCounts();
+  private readonly feed: MarketFeed;
+  private readonly context: RequestContext;
+  private readonly ids: SeededRandom;
+  private readonly http: Server;
+  private readonly wss = new WebSocketServer({ noServer: true, autoPong: false });
+  private readonly pendingUpgrades = new Set<NodeJS.Timeout>();
+  private stopping: Promise<void> | undefined;
+
+  constructor(private readonly options: ResolvedSimulatorOptions) {
+    this.faults = new FaultState(options.handshakeDelayMs);
+    this.feed = new MarketFeed(options, this.faults, this.connections);
+    this.context = {
+      feed: this.feed, faults: this.faults, counts: this.counts, instruments: options.instruments,
+      snapshotDelayMs: options.snapshotDelayMs,
+    };
+    this.ids = new SeededRandom((options.seed ^ 0x9e3779b9) >>> 0);
+    this.http = createServer((_request, response) => {
+      response.writeHead(426, { 'content-type': 'text/plain' }).end('WebSocket upgrade required\n');
+    });
+    this.http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(request, socket, head));
+  }
+
+  async listen(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.http.once('error', reject);
+      this.http.listen(this.options.port, this.options.host, () => {
+        this.http.off('error', reject);
+        resolve();
+      });
+    });
+    this.feed.start();
+  }
+
+  get port(): number {
+    return (this.http.address() as AddressInfo).port;
+  }
+
+  get url(): string {
+    return `ws://${this.options.host}:${this.port}/v2`;
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  get handshakeDelayMs(): number {
+    return this.faults.handshakeDelayMs;
+  }
+
+  set handshakeDelayMs(delayMs: number) {
+    this.faults.handshakeDelayMs = delayMs;
+  }
+
+  subscribeRequests(symbol: string, channel?: string): number {
+    return this.counts.get('subscribe', symbol, channel);
+  }
+
+  unsubscribeRequests(symbol: string, channel?: string): number {
+    return this.counts.get('unsubscribe', symbol, channel);
+  }
+
+  trueBook(symbol: string, depth: number): { bids: LevelText[]; asks: LevelText[] } {
+    const top = this.feed.market(symbol).top(depth);
+    return { bids: [...top.bids], asks: [...top.asks] };
+  }
+
+  trades(symbol: string): SimTrade[] {
+    return this.feed.trades(symbol);
+  }
+
+  dropConnections(code: SimCloseCode = 1006, reason?: string): void {
+    for (const connection of this.connections) connection.drop(code, reason);
+  }
+
+  stall(): void {
+    this.faults.stalled = true;
+  }
+
+  resume(): void {
+    this.faults.stalled = false;
+    for (const connection of this.connections) connection.flush();
+  }
+
+  stopHeartbeats(stopped = true): void {
+    this.faults.heartbeatsStopped = stopped;
+  }
+
+  corruptNextChecksum(symbol: string): void {
+    this.feed.market(symbol);
+    this.faults.corruptNextChecksum(symbol);
+  }
+
+  rejectHandshakes(status: HandshakeRejectStatus, count = 1): void {
+    this.faults.rejectHandshakes(status, count);
+  }
+
+  sendStatus(system: KrakenSystemStatus): void {
+    this.faults.system = system;
+    for (const connection of this.connections) connection.send(statusFrame(system, connection.connectionId));
+  }
+
+  silentSubscriptions(symbol: string, silent = true): void {
+    this.faults.setSilent(symbol, silent);
+  }
+
+  pauseMarket(): void {
+    this.faults.marketPaused = true;
+  }
+
+  resumeMarket(): void {
+    this.faults.marketPaused = false;
+  }
+
+  exceededMsgRate(requests = 1): void {
+    this.faults.exceedMsgRate(requests);
+  }
+
+  stop(): Promise<void> {
+    this.stopping ??= this.shutdown();
+    return this.stopping;
+  }
+
+  private async shutdown(): Promise<void> {
+    this.feed.stop();
+    for (const timer of this.pendingUpgrades) clearTimeout(timer);
+    this.pendingUpgrades.clear();
+    for (const connection of this.connections) connection.drop(1006);
+    this.connections.clear();
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    this.http.closeAllConnections();
+    await new Promise<void>((resolve) => this.http.close(() => resolve()));
+  }
+
+  private onUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => socket.destroy());
+    if (this.stopping !== undefined) {
+      socket.destroy();
+      return;
+    }
+    const status = this.faults.takeHandshakeRejection();
+    if (status !== undefined) {
+      this.handshakesRejected++;
+      const body = `${STATUS_CODES[status] ?? 'Error'}\n`;
+      socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\nContent-Type: text/plain\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      return;
+    }
+    const accept = () => {
+      if (this.stopping !== undefined || socket.destroyed) return;
+      this.wss.handleUpgrade(request, socket, head, (ws) => this.onConnection(ws));
+    };
+    if (this.faults.handshakeDelayMs <= 0) return accept();
+    const timer = setTimeout(() => {
+      this.pendingUpgrades.delete(timer);
+      accept();
+    }, this.faults.handshakeDelayMs);
+    this.pendingUpgrades.add(timer);
+  }
+
+  private onConnection(ws: WebSocket): void {
+    this.connectionsAccepted++;
+    const connection = new SimConnection(ws, this.nextConnectionId(), this.faults, this.options);
+    this.connections.add(connection);
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      connection.touch();
+      if (!isBinary) handleClientMessage(connection, rawText(data), this.context);
+    });
+    // Protocol-level pings are answered by hand so a stall silences them too. Unlike a JSON ping they do not
+    // count as activity for the idle timeout (Kraken: "use the JSON one to keep the session alive").
+    ws.on('ping', (data: Buffer) => {
+      if (!this.faults.stalled) ws.pong(data);
+    });
+    ws.on('error', () => ws.terminate());
+    ws.on('close', () => {
+      connection.dispose();
+      this.connections.delete(connection);
+    });
+    connection.send(statusFrame(this.faults.system, connection.connectionId));
+  }
+
+  /** Kraken connection ids are 64-bit and usually above 2^53 (kraken-v2.md §1.1); ours always are. */
+  private nextConnectionId(): bigint {
+    const id = this.ids.uint64();
+    return id > 2n ** 53n ? id : id + 2n ** 60n;
+  }
+}
+
+function rawText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data instanceof ArrayBuffer ? new Uint8Array(data) : data).toString('utf8');
+}
+
+export async function startKrakenSimulator(options: KrakenSimulatorOptions = {}): Promise<KrakenSimulator> {
+  const simulator = new KrakenSimulatorServer(resolveSimulatorOptions(options));
+  await simulator.listen();
+  return simulator;
+}

@@ -1,0 +1,124 @@
+// Readers for the Kraken fixtures in ../shared/fixtures/kraken (formats in its SOURCES.md). Frames come back
+// as verbatim wire text: never JSON.parse and re-stringify them, that loses the number tokens
+// (`0.00100000`) the checksum is computed from.
+import { readFileSync, readdirSync } from 'node:fs';
+
+export const KRAKEN_FIXTURES = new URL('../../../shared/fixtures/kraken/', import.meta.url);
+export const KRAKEN_CAPTURES = new URL('captures/', KRAKEN_FIXTURES);
+export const KRAKEN_DOCS = new URL('docs/', KRAKEN_FIXTURES);
+
+export interface CapturedFrame {
+  /** Receive time in ns; only differences are meaningful (steady clock). */
+  readonly receivedNs: bigint;
+  readonly text: string;
+}
+
+export interface CbcapCapture {
+  readonly venue: string;
+  readonly symbol: string;
+  readonly startNs: bigint;
+  readonly frames: CapturedFrame[];
+}
+
+export interface NdjsonCapture {
+  /** Line 1: capture metadata (`symbol`, `depth`, `subscribe`, …). */
+  readonly meta: Readonly<Record<string, unknown>>;
+  /** Frames the client received, in order. */
+  readonly frames: CapturedFrame[];
+  /** Frames the client sent (`"dir":"tx"`). */
+  readonly sent: CapturedFrame[];
+}
+
+/** Names of every file in captures/, sorted. */
+export function listKrakenCaptures(): string[] {
+  return readdirSync(KRAKEN_CAPTURES).sort();
+}
+
+export function readKrakenDoc(name: string): string {
+  return readFileSync(new URL(name, KRAKEN_DOCS), 'utf8');
+}
+
+/** One document per non-empty line (`docs/*.jsonl`, `captures/*.frames.jsonl`). */
+export function readLines(url: URL): string[] {
+  return readFileSync(url, 'utf8').split('\n').filter((line) => line.length > 0);
+}
+
+/**
+ * crossbook cbcap: line 1 `CBCAP1 <venue> <symbol> <start_unix_ns>`, then repeated
+ * `<recv_ts_ns> <byte_count>\n<payload bytes>\n`. Payloads are read by byte count, not by line.
+ */
+export function parseCbcap(bytes: Uint8Array): CbcapCapture {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let offset = 0;
+  const readLine = (): string => {
+    const end = buffer.indexOf(0x0a, offset);
+    if (end === -1) throw new Error(`cbcap: missing newline after byte ${offset}`);
+    const line = buffer.toString('latin1', offset, end);
+    offset = end + 1;
+    return line;
+  };
+  const [magic, venue, symbol, start] = readLine().split(' ');
+  if (magic !== 'CBCAP1' || venue === undefined || symbol === undefined || start === undefined) {
+    throw new Error('cbcap: bad header');
+  }
+  const frames: CapturedFrame[] = [];
+  while (offset < buffer.length) {
+    const header = readLine();
+    const match = /^(\d+) (\d+)$/.exec(header);
+    if (match === null) throw new Error(`cbcap: bad record header "${header}" at byte ${offset}`);
+    const end = offset + Number(match[2]);
+    if (end >= buffer.length || buffer[end] !== 0x0a) throw new Error(`cbcap: payload at byte ${offset} overruns`);
+    frames.push({ receivedNs: BigInt(match[1]!), text: buffer.toString('utf8', offset, end) });
+    offset = end + 1;
+  }
+  return { venue, symbol, startNs: BigInt(start), frames };
+}
+
+export function readCbcap(url: URL): CbcapCapture {
+  return parseCbcap(readFileSync(url));
+}
+
+/**
+ * DepthCharge ndjson: `{"rx_ns":…,["dir":"tx",]"frame":<wire JSON spliced verbatim>}` after a metadata line.
+ * The frame is cut out as raw text (it is the last key of each line).
+ */
+export function parseNdjsonCapture(text: string): NdjsonCapture {
+  const [metaLine, ...lines] = text.split('\n').filter((line) => line.length > 0);
+  if (metaLine === undefined) throw new Error('ndjson capture: empty');
+  const frames: CapturedFrame[] = [];
+  const sent: CapturedFrame[] = [];
+  for (const line of lines) {
+    const key = line.indexOf('"frame":');
+    const rx = /^\{"rx_ns":\s*(\d+),/.exec(line);
+    if (key === -1 || rx === null || !line.endsWith('}')) throw new Error(`ndjson capture: unexpected line ${line.slice(0, 80)}`);
+    const frame = { receivedNs: BigInt(rx[1]!), text: line.slice(key + '"frame":'.length, -1).trim() };
+    (/"dir":\s*"tx"/.test(line.slice(0, key)) ? sent : frames).push(frame);
+  }
+  return { meta: JSON.parse(metaLine) as Record<string, unknown>, frames, sent };
+}
+
+export function readNdjsonCapture(url: URL): NdjsonCapture {
+  return parseNdjsonCapture(readFileSync(url, 'utf8'));
+}
+
+/** Received frames of any wire-exact capture in captures/, by file name (`.cbcap`, `.frames.jsonl`, `.ndjson`). */
+export function readKrakenCaptureFrames(name: string): string[] {
+  const url = new URL(name, KRAKEN_CAPTURES);
+  if (name.endsWith('.cbcap')) return readCbcap(url).frames.map((frame) => frame.text);
+  if (name.endsWith('.frames.jsonl')) return readLines(url);
+  if (name.endsWith('.ndjson')) return readNdjsonCapture(url).frames.map((frame) => frame.text);
+  throw new Error(`${name} is not a wire-exact capture`);
+}
+
+export const PYTHON_SDK_RECORDING = 'python-kraken-sdk_orderbook-v2_btcusd_d10.json';
+
+/**
+ * The python-kraken-sdk recording `{"init": snapshot, "updates": […]}` as frames. Python re-serialised its
+ * floats (`0.001`, `4.0`), so the wire text is lost whatever we do; frames are re-stringified and levels need
+ * formatting at the instrument precision (price 1, qty 8) before checksumming.
+ */
+export function readPythonSdkRecordingFrames(): string[] {
+  const recording = JSON.parse(readFileSync(new URL(PYTHON_SDK_RECORDING, KRAKEN_CAPTURES), 'utf8')) as
+    { init: unknown; updates: unknown[] };
+  return [recording.init, ...recording.updates].map((message) => JSON.stringify(message));
+}

@@ -1,0 +1,49 @@
+// Drives a real BookStore with real Kraken capture frames through the real session and book-sync code.
+import { applyVenueEvent } from '../../src/book/book-sync.ts';
+import { BookStore } from '../../src/book/book-store.ts';
+import { krakenAdapter } from '../../src/exchanges/kraken/index.ts';
+import type { VenueSession } from '../../src/exchanges/types.ts';
+import { readKrakenCaptureFrames, readKrakenDoc } from './kraken-fixtures.ts';
+
+export const ETH_FRAMES = readKrakenCaptureFrames('crossbook_kraken_ethusd_d25.frames.jsonl');
+export const BTC_FRAMES = readKrakenCaptureFrames('crossbook_kraken_btcusd_d10_l2.frames.jsonl');
+
+export interface KrakenFeed {
+  readonly store: BookStore;
+  /** Feeds frames to the session and applies its events to the store; returns the book events applied. */
+  feed(frames: readonly string[]): number;
+}
+
+/** Kraken ETH/USD held at depth 25 (and BTC/USD at 10 when asked), checksums verified by the store. */
+export function krakenFeed(symbols: readonly ('ETH/USD' | 'BTC/USD')[] = ['ETH/USD']): KrakenFeed {
+  const store = new BookStore({ tradeBufferSize: 200 });
+  const sessions = new Map<string, VenueSession>();
+  for (const symbol of symbols) {
+    const depth = symbol === 'ETH/USD' ? 25 : 10;
+    store.register('kraken', symbol, { depth, checksum: krakenAdapter.bookChecksum });
+    const session = krakenAdapter.createSession({ symbols: [symbol], bookDepth: depth, tradeSnapshot: false });
+    session.onOpen(0);
+    sessions.set(symbol, session);
+  }
+  return {
+    store,
+    feed(frames) {
+      let applied = 0;
+      for (const text of frames) {
+        const symbol = text.includes('"symbol":"BTC/USD"') ? 'BTC/USD' : 'ETH/USD';
+        const session = sessions.get(symbol) ?? sessions.values().next().value!;
+        for (const event of session.onFrame(text, 0).events) {
+          const outcome = applyVenueEvent(store, 'kraken', event);
+          if (outcome.failure !== undefined) throw new Error(`fixture frame failed verification: ${outcome.failure.message}`);
+          if (event.type === 'book_snapshot' || event.type === 'book_update') applied++;
+        }
+      }
+      return applied;
+    },
+  };
+}
+
+/** Kraken's documented trade snapshot and update frames, re-addressed to `symbol`. */
+export function docTradeFrames(symbol: string): string[] {
+  return ['trade_snapshot.json', 'trade_update.json'].map((name) => readKrakenDoc(name).replaceAll('MATIC/USD', symbol));
+}
