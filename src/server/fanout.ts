@@ -98,7 +98,10 @@ export class Fanout {
   subscribe(socket: ClientSocket, command: SubscribeCommand): ProtocolError | undefined {
     const client = this.clients.get(socket);
     const view = this.options.store.get(command.exchange, command.symbol);
-    if (client === undefined || view === undefined) return undefined;
+    if (client === undefined) return undefined;
+    if (view === undefined) {
+      return { code: 'unknown_symbol', id: command.id, message: `${command.exchange} has no configured symbol ${command.symbol}` };
+    }
     const key = subscriptionKey(command.channel, command.exchange, command.symbol);
     if (client.subscriptions.has(key)) {
       return { code: 'already_subscribed', id: command.id,
@@ -117,8 +120,8 @@ export class Fanout {
     if (topic.channel === 'book' && !client.closed) {
       subscription.needsSnapshot = true;
       this.books.catchUp(subscription, topic);
-      // Live, but the topic's window is not published yet: the snapshot goes out at the end of this turn.
-      if (subscription.needsSnapshot && view.state === 'live') this.markDirty(topic.stream);
+      // Live, but the window is not published yet (book just replaced): the snapshot goes out at the end of this turn.
+      if (subscription.needsSnapshot && view.state === 'live' && topic.stream.snapshotPending) this.markDirty(topic.stream);
     }
     return undefined;
   }

@@ -10,6 +10,11 @@ import { ETH_FRAMES } from '../support/kraken-store-feed.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const LIMIT = 64 * 1024;
+/** uWS drops the close frame too when the backlog is above the limit, so that bot only sees TCP close. */
+const SLOW_CONSUMER_CLOSE = {
+  'uWebSockets.js': { code: 1006, reason: '' },
+  ws: { code: 1008, reason: 'slow consumer' },
+} as const;
 
 for (const factory of hubFactories) {
   describe(`slow bots on ${factory.name}`, () => {
@@ -67,8 +72,10 @@ for (const factory of hubFactories) {
       assert.equal(slow.reference.book('kraken', 'ETH/USD')!.seq, fast.reference.book('kraken', 'ETH/USD')!.seq);
       assert.ok(slow.reference.updates < fast.reference.updates, 'the slow bot skipped updates');
       // After the catch-up it follows the stream like everyone else.
-      s.feed(ETH_FRAMES.slice(50, 120).filter((text) => !text.includes('"checksum"')));
-      s.store.applyUpdate('kraken', 'ETH/USD', [[view.book.topLevels('bids', 1)[0]![0], '5.5']], [], 'T');
+      const [bestBid] = view.book.topLevels('bids', 1);
+      s.store.applyUpdate('kraken', 'ETH/USD', [[bestBid![0], '0']], [], 'T'); // the best bid leaves the window
+      await nextTurn();
+      s.store.applyUpdate('kraken', 'ETH/USD', [[bestBid![0], '5.5']], [], 'T');
       await waitFor(() => inSync(slow) && inSync(fast), 5000, 'in sync after catch-up');
       assert.equal(slow.reference.book('kraken', 'ETH/USD')!.seq, fast.reference.book('kraken', 'ETH/USD')!.seq);
     });
@@ -89,7 +96,8 @@ for (const factory of hubFactories) {
       }
       slow.ws.resume();
       await waitFor(() => slow.client.closeInfo !== null, 10_000, 'slow bot closed');
-      assert.deepEqual(slow.client.closeInfo, { code: 1008, reason: 'slow consumer' });
+      assert.deepEqual(slow.client.closeInfo, SLOW_CONSUMER_CLOSE[factory.name]);
+      assert.ok(s.log.lines.some((line) => line.level === 'warn' && line.message === 'closing slow consumer'));
       slow.reference.consume(slow.client.received); // asserts contiguous trade seq up to the cut
       await waitFor(() => fast.client.received.length === n + 1, 10_000, 'the fast bot got every trade');
       fast.reference.consume(fast.client.received);

@@ -135,7 +135,7 @@ describe('Kraken simulator: fault knobs', () => {
   });
 
   it('idle timeout closes a connection without client messages; pings keep one alive', async () => {
-    const sim = await simulator({ idleTimeoutMs: 150 });
+    const sim = await simulator({ idleTimeoutMs: 400 });
     const quiet = await client(sim);
     const chatty = await client(sim);
     const pinger = setInterval(() => chatty.send({ method: 'ping' }), 30);

@@ -48,14 +48,12 @@ describe('kraken session: opening', () => {
     ]);
   });
 
-  it('sends what the real MINA/GBP client sent, and the documented trade request', () => {
+  it('sends what the real MINA/GBP client sent and the documented trade request, plus req_id', () => {
     assert.equal(MINA_SENT.length, 1);
-    const mina = JSON.parse(MINA_SENT[0]!.text) as object;
-    const [book, trade] = sends(session(['MINA/GBP'], { bookDepth: 25 }).onOpen(0)) as { req_id: number }[];
-    assert.deepEqual({ ...book, req_id: undefined }, { ...mina, req_id: undefined });
-    const [, documented] = sends(session(['MATIC/USD'], { tradeSnapshot: true }).onOpen(0));
-    assert.deepEqual(documented, { ...JSON.parse(readKrakenDoc('trade_subscribe_request.json')), req_id: 2 });
-    assert.equal(trade!.req_id, 2);
+    const [book] = sends(session(['MINA/GBP'], { bookDepth: 25 }).onOpen(0));
+    assert.deepEqual(book, { ...JSON.parse(MINA_SENT[0]!.text), req_id: 1 });
+    const [, trade] = sends(session(['MATIC/USD'], { tradeSnapshot: true }).onOpen(0));
+    assert.deepEqual(trade, { ...JSON.parse(readKrakenDoc('trade_subscribe_request.json')), req_id: 2 });
   });
 
   it('reports a configured symbol that is not BASE/QUOTE and leaves it out', () => {
@@ -85,6 +83,17 @@ describe('kraken session: acks', () => {
     const [report] = reports(output);
     assert.deepEqual([report!.level, report!.code], ['error', 'subscribe_failed']);
     assert.match(report!.message, /Subscription depth not supported \(configured depth 27; allowed: 10, 25, 100, 500, 1000\)/);
+  });
+
+  it('an error naming no symbol fails every symbol of its request', () => {
+    const both = session(['BTC/USD', 'ETH/USD'], { bookDepth: 27 });
+    both.onOpen(0);
+    const output = both.onFrame(errorFrame('Subscription depth not supported').replace('"method"', '"req_id":1,"method"'), 0);
+    assert.deepEqual(output.events.map((event) => event.type === 'subscribe_failed' && [event.symbol, event.channel]),
+      [['BTC/USD', 'book'], ['ETH/USD', 'book']]);
+    assert.equal(reports(output).length, 1);
+    const unmatched = both.onFrame(errorFrame('Subscription depth not supported'), 0);
+    assert.deepEqual(unmatched.events, [{ type: 'subscribe_failed', error: 'Subscription depth not supported' }]);
   });
 
   it('Currency pair not supported, without req_id: failure event for the named pair, with the remedy', () => {

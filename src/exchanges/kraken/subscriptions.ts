@@ -139,10 +139,13 @@ export class KrakenSubscriptions {
     const report = reportAction('error', 'subscribe_failed', `kraken rejected ${what}: ${ack.error}${this.remedy(ack.error)}`, symbol);
     if (request?.channel === 'instrument') return actionsOnly(report);
     const channel = toVenueChannel(request?.channel);
-    let failed: SubscribeFailed = { type: 'subscribe_failed', error: ack.error };
-    if (symbol !== undefined) failed = { ...failed, symbol };
-    if (channel !== undefined) failed = { ...failed, channel };
-    return { events: [failed], actions: [report] };
+    const failed: SubscribeFailed = channel === undefined
+      ? { type: 'subscribe_failed', error: ack.error }
+      : { type: 'subscribe_failed', error: ack.error, channel };
+    // An error naming no symbol (`Subscription depth not supported`) fails every symbol of its request.
+    const symbols = symbol !== undefined ? [symbol] : request?.symbols ?? [];
+    const events = symbols.length === 0 ? [failed] : symbols.map((each): VenueEvent => ({ ...failed, symbol: each }));
+    return { events, actions: [report] };
   }
 
   private failedSymbol(ack: KrakenAckFailure, request: PendingRequest | undefined): string | undefined {

@@ -176,10 +176,10 @@ class ReplayServer implements KrakenReplayServer {
 
   private play(connection: ReplayConnection, plan: ReplayPlan, reqId: number | undefined): void {
     connection.socket.send(reqId === undefined ? plan.ack : plan.ack.replace('{"method":"subscribe",', `{"method":"subscribe","req_id":${reqId},`));
-    const player = new StreamPlayer(plan.frames, this.speed, {
+    const player: StreamPlayer = new StreamPlayer(plan.frames, this.speed, {
       send: (text) => connection.socket.send(text),
       // One heartbeat stream per connection, as on the wire: the earliest stream still playing sends its captured ones.
-      sendsHeartbeats: () => connection.players.values().next().value === player,
+      sendsHeartbeats: (): boolean => [...connection.players.values()].find((other) => !other.done) === player,
       onDone: () => {
         this.streamsCompleted++;
       },

@@ -24,6 +24,11 @@ export class StreamPlayer {
     private readonly sink: StreamPlayerSink,
   ) {}
 
+  /** Stopped, or played to the end. */
+  get done(): boolean {
+    return this.stopped;
+  }
+
   start(): void {
     this.startedAt = performance.now();
     this.pump();

@@ -1,0 +1,50 @@
+// Everything an operator should see, as typed events: one event → one log line at the right level + the right
+// metric (observer.ts). Per-frame figures never become events (GatewayMetrics methods take them directly).
+//
+// The connector's FeedEvent (src/feed/feed-events.ts) is part of the union as is, so `observer.observe` can be
+// handed to the feed as its FeedObserver without any mapping.
+import type { BookState, BookStatusReason, ExchangeId } from '../core/model.ts';
+import type { FeedEvent } from '../feed/feed-events.ts';
+
+export { createObserver, type GatewayObserver, type ObserverOptions } from './observer.ts';
+
+/** A book changed state (BookStore's bookStateChanged listener). */
+export interface BookStateEvent {
+  readonly type: 'book_state';
+  readonly exchange: ExchangeId;
+  readonly symbol: string;
+  readonly state: BookState;
+  readonly previous?: BookState;
+  readonly reason?: BookStatusReason;
+}
+
+/** A frame the connector could not parse at all (sessions report unknown shapes as session_report instead). */
+export interface ParseErrorEvent {
+  readonly type: 'parse_error';
+  readonly exchange: ExchangeId;
+  readonly connection: number;
+  readonly message: string;
+  /** The start of the offending frame, for the log line. */
+  readonly sample?: string;
+}
+
+/** Why a bot connection ended. The eviction reasons also count in mgw_client_evictions_total. */
+export type ClientCloseReason = 'closed' | 'shutdown' | 'slow_consumer' | 'too_many_errors' | 'idle_timeout';
+
+export type ClientEvent =
+  | { readonly type: 'client_connected'; readonly clientId: number; readonly remoteAddress?: string;
+      /** Connections open after this one; sets mgw_clients_connected (else it is incremented). */
+      readonly clients?: number }
+  | { readonly type: 'client_disconnected'; readonly clientId: number; readonly reason: ClientCloseReason;
+      readonly code?: number; readonly clients?: number }
+  | { readonly type: 'client_error'; readonly clientId: number; readonly code: string; readonly message?: string }
+  | { readonly type: 'slow_client_snapshot'; readonly clientId: number; readonly exchange: ExchangeId;
+      readonly symbol: string; readonly bufferedBytes?: number };
+
+export type ServerEvent =
+  | { readonly type: 'server_listening'; readonly engine: string; readonly host: string; readonly port: number }
+  | { readonly type: 'shutdown'; readonly reason: string; readonly phase: 'begin' | 'complete' };
+
+export type GatewayEvent = FeedEvent | BookStateEvent | ParseErrorEvent | ClientEvent | ServerEvent;
+
+export type GatewayEventType = GatewayEvent['type'];

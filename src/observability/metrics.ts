@@ -1,0 +1,207 @@
+// Prometheus metrics, one prom-client Registry per gateway instance (two gateways in one test process do not
+// collide). Labels are bounded: exchange ids, small connection numbers, symbols from config, reason codes.
+//
+// Per-frame and per-message figures are plain method calls with pre-bound label children (FeedMetrics and
+// DownstreamMetrics are satisfied structurally); everything else arrives as a GatewayEvent through the observer.
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { BookState, ExchangeId } from '../core/model.ts';
+
+export const CONNECTION_STATES = ['idle', 'connecting', 'subscribing', 'live', 'backoff', 'stopped'] as const;
+export type ConnectionStateName = (typeof CONNECTION_STATES)[number];
+export const BOOK_STATES: readonly BookState[] = ['awaiting-snapshot', 'live', 'stale', 'resyncing'];
+export type ClientMessageType = 'ack' | 'error' | 'pong' | 'book_snapshot' | 'book_update' | 'trade' | 'status';
+const CLIENT_MESSAGE_TYPES: readonly ClientMessageType[] =
+  ['ack', 'error', 'pong', 'book_snapshot', 'book_update', 'trade', 'status'];
+const ALL_EXCHANGES: readonly ExchangeId[] = ['kraken', 'binance', 'coinbase'];
+
+/** 1 µs … 10 ms: parsing and applying one venue frame. */
+export const FRAME_PROCESSING_BUCKETS: readonly number[] =
+  [1e-6, 2.5e-6, 5e-6, 1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 2.5e-3, 5e-3, 1e-2];
+
+/** A code from another module becomes a label only if it looks like one; anything else is "other". */
+export function boundedLabel(value: string): string {
+  return /^[a-z][a-z0-9_]{0,47}$/.test(value) ? value : 'other';
+}
+
+export interface MetricsOptions {
+  /** Configured engine (`auto`, `uws`, `ws`); the observer replaces it with the one in use once listening. */
+  readonly engine: string;
+  readonly version: string;
+  /** Exchanges whose counters start at 0 (so rate() works from the first increment). Default: none. */
+  readonly exchanges?: readonly ExchangeId[];
+  /** Epoch-ms clock for mgw_upstream_seconds_since_last_data (default Date.now). */
+  readonly now?: () => number;
+  /** Process metrics (CPU, memory, event-loop lag, GC) with the mgw_ prefix. Default true. */
+  readonly defaultMetrics?: boolean;
+}
+
+export interface GatewayInstruments {
+  readonly buildInfo: Gauge<'version' | 'engine' | 'node'>;
+  readonly connectionState: Gauge<'exchange' | 'connection' | 'state'>;
+  readonly reconnects: Counter<'exchange' | 'reason'>;
+  readonly framesReceived: Counter<'exchange'>;
+  readonly bytesReceived: Counter<'exchange'>;
+  readonly parseErrors: Counter<'exchange'>;
+  readonly checksumMismatches: Counter<'exchange' | 'symbol'>;
+  readonly resyncs: Counter<'exchange' | 'reason'>;
+  readonly secondsSinceLastData: Gauge<'exchange' | 'connection'>;
+  readonly bookState: Gauge<'exchange' | 'symbol' | 'state'>;
+  readonly frameProcessing: Histogram<'exchange'>;
+  readonly clientsConnected: Gauge;
+  readonly clientMessagesSent: Counter<'type'>;
+  readonly slowClientSnapshots: Counter;
+  readonly clientErrors: Counter<'code'>;
+  readonly clientEvictions: Counter<'reason'>;
+  readonly tradesDeduplicated: Counter<'exchange'>;
+  readonly handshakeRejections: Counter<'exchange' | 'status'>;
+  readonly connectBudgetWaits: Counter<'exchange'>;
+  readonly subscriptionFailures: Counter<'exchange'>;
+}
+
+export interface GatewayMetrics {
+  readonly registry: Registry;
+  /** Content-Type of GET /metrics. */
+  readonly contentType: string;
+  /** Prometheus text exposition. */
+  metricsText(): Promise<string>;
+  /** The prom-client objects, for the observer and tests. */
+  readonly instruments: GatewayInstruments;
+
+  // Upstream hot path (FeedMetrics).
+  frameReceived(exchange: ExchangeId, bytes: number, processingSeconds: number): void;
+  /** A book or trade message arrived on this connection (heartbeats do not count). */
+  dataReceived(exchange: ExchangeId, connection: number, atMs: number): void;
+
+  // Downstream hot path (DownstreamMetrics).
+  clientConnected(): void;
+  clientDisconnected(): void;
+  /** One call per published frame; `count` = clients it was queued to. */
+  messageSent(type: ClientMessageType, count: number): void;
+  slowClientSnapshot(): void;
+  clientError(code: string): void;
+  clientEvicted(reason: string): void;
+
+  // State, normally set by the observer from events.
+  setConnectionState(exchange: ExchangeId, connection: number, state: ConnectionStateName): void;
+  /** Drop a connection's series (its shard no longer exists). */
+  forgetConnection(exchange: ExchangeId, connection: number): void;
+  setBookState(exchange: ExchangeId, symbol: string, state: BookState): void;
+  setClientsConnected(count: number): void;
+  setEngine(engine: string): void;
+}
+
+function createInstruments(registry: Registry, lastDataAt: ReadonlyMap<ExchangeId, number[]>, now: () => number):
+GatewayInstruments {
+  const registers = [registry];
+  const counter = <T extends string>(name: string, help: string, labelNames: readonly T[]): Counter<T> =>
+    new Counter<T>({ name, help, labelNames, registers });
+  const gauge = <T extends string>(name: string, help: string, labelNames: readonly T[]): Gauge<T> =>
+    new Gauge<T>({ name, help, labelNames, registers });
+  return {
+    buildInfo: gauge('mgw_build_info', 'Always 1; the labels say what runs.', ['version', 'engine', 'node']),
+    connectionState: gauge('mgw_upstream_connection_state', '1 for the current state of each upstream connection, 0 '
+      + 'for the others.', ['exchange', 'connection', 'state']),
+    reconnects: counter('mgw_upstream_reconnects_total', 'Upstream reconnections scheduled, by cause.', ['exchange', 'reason']),
+    framesReceived: counter('mgw_upstream_frames_received_total', 'Upstream WebSocket frames received.', ['exchange']),
+    bytesReceived: counter('mgw_upstream_bytes_received_total', 'Upstream WebSocket payload bytes received.', ['exchange']),
+    parseErrors: counter('mgw_upstream_parse_errors_total', 'Upstream frames that could not be parsed or had an unknown '
+      + 'shape.', ['exchange']),
+    checksumMismatches: counter('mgw_book_checksum_mismatches_total', 'Book checksums that did not match the venue\'s.',
+      ['exchange', 'symbol']),
+    resyncs: counter('mgw_book_resyncs_total', 'Per-symbol book resyncs, by reason.', ['exchange', 'reason']),
+    secondsSinceLastData: new Gauge({
+      name: 'mgw_upstream_seconds_since_last_data', help: 'Seconds since the last book or trade message on each '
+        + 'upstream connection (heartbeats do not count).', labelNames: ['exchange', 'connection'] as const, registers,
+      collect() {
+        const at = now();
+        for (const [exchange, connections] of lastDataAt) {
+          connections.forEach((last, connection) => {
+            this.set({ exchange, connection: String(connection) }, Math.max(0, (at - last) / 1000));
+          });
+        }
+      },
+    }),
+    bookState: gauge('mgw_book_state', '1 for the current state of each book, 0 for the others.',
+      ['exchange', 'symbol', 'state']),
+    frameProcessing: new Histogram({ name: 'mgw_frame_processing_seconds', help: 'Time to parse and apply one upstream '
+      + 'frame.', labelNames: ['exchange'] as const, buckets: [...FRAME_PROCESSING_BUCKETS], registers }),
+    clientsConnected: new Gauge({ name: 'mgw_clients_connected', help: 'Bot connections open now.', registers }),
+    clientMessagesSent: counter('mgw_client_messages_sent_total', 'Messages queued to bots, by type.', ['type']),
+    slowClientSnapshots: new Counter({ name: 'mgw_client_snapshots_for_slow_clients_total', help: 'Book snapshots sent '
+      + 'to bots that fell behind, instead of their backlog.', registers }),
+    clientErrors: counter('mgw_client_errors_total', 'Protocol errors answered to bots, by code.', ['code']),
+    clientEvictions: counter('mgw_client_evictions_total', 'Bot connections closed by the gateway, by reason.', ['reason']),
+    tradesDeduplicated: counter('mgw_trades_deduplicated_total', 'Venue trades dropped as already seen.', ['exchange']),
+    handshakeRejections: counter('mgw_upstream_handshake_rejections_total', 'Upstream WebSocket upgrades answered with '
+      + 'an HTTP error, by status.', ['exchange', 'status']),
+    connectBudgetWaits: counter('mgw_connect_budget_waits_total', 'Reconnects delayed to stay within the venue\'s '
+      + 'connection budget.', ['exchange']),
+    subscriptionFailures: counter('mgw_upstream_subscription_failures_total', 'Venue subscriptions rejected or failed.',
+      ['exchange']),
+  };
+}
+
+export function createMetrics(options: MetricsOptions): GatewayMetrics {
+  const registry = new Registry();
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'mgw_' });
+  const lastDataAt = new Map<ExchangeId, number[]>(ALL_EXCHANGES.map((id) => [id, []]));
+  const m = createInstruments(registry, lastDataAt, options.now ?? Date.now);
+
+  const upstream = new Map(ALL_EXCHANGES.map((exchange) => [exchange, {
+    frames: m.framesReceived.labels(exchange), bytes: m.bytesReceived.labels(exchange),
+    seconds: m.frameProcessing.labels(exchange),
+  }]));
+  const sent = new Map(CLIENT_MESSAGE_TYPES.map((type) => [type, m.clientMessagesSent.labels(type)]));
+  for (const exchange of options.exchanges ?? []) {
+    for (const c of [m.framesReceived, m.bytesReceived, m.parseErrors, m.tradesDeduplicated, m.connectBudgetWaits,
+      m.subscriptionFailures]) c.inc({ exchange }, 0);
+  }
+  for (const type of CLIENT_MESSAGE_TYPES) m.clientMessagesSent.inc({ type }, 0);
+  m.clientsConnected.set(0);
+  m.slowClientSnapshots.inc(0);
+  const setEngine = (engine: string): void => {
+    m.buildInfo.reset();
+    m.buildInfo.set({ version: options.version, engine, node: process.version }, 1);
+  };
+  setEngine(options.engine);
+
+  return {
+    registry,
+    contentType: registry.contentType,
+    metricsText: () => registry.metrics(),
+    instruments: m,
+    frameReceived(exchange, bytes, processingSeconds) {
+      const u = upstream.get(exchange);
+      if (u === undefined) return;
+      u.frames.inc();
+      u.bytes.inc(bytes);
+      u.seconds.observe(processingSeconds);
+    },
+    dataReceived(exchange, connection, atMs) {
+      const connections = lastDataAt.get(exchange);
+      if (connections !== undefined) connections[connection] = atMs;
+    },
+    clientConnected: () => m.clientsConnected.inc(),
+    clientDisconnected: () => m.clientsConnected.dec(),
+    messageSent(type, count) {
+      sent.get(type)?.inc(count);
+    },
+    slowClientSnapshot: () => m.slowClientSnapshots.inc(),
+    clientError: (code) => m.clientErrors.inc({ code: boundedLabel(code) }),
+    clientEvicted: (reason) => m.clientEvictions.inc({ reason: boundedLabel(reason) }),
+    setConnectionState(exchange, connection, state) {
+      for (const s of CONNECTION_STATES) m.connectionState.set({ exchange, connection: String(connection), state: s }, s === state ? 1 : 0);
+    },
+    forgetConnection(exchange, connection) {
+      for (const state of CONNECTION_STATES) m.connectionState.remove({ exchange, connection: String(connection), state });
+      const connections = lastDataAt.get(exchange);
+      if (connections !== undefined) delete connections[connection];
+      m.secondsSinceLastData.remove({ exchange, connection: String(connection) });
+    },
+    setBookState(exchange, symbol, state) {
+      for (const s of BOOK_STATES) m.bookState.set({ exchange, symbol, state: s }, s === state ? 1 : 0);
+    },
+    setClientsConnected: (count) => m.clientsConnected.set(count),
+    setEngine,
+  };
+}

@@ -1,0 +1,189 @@
+// One GatewayEvent → one log line at the right level + the right metric.
+// Levels: info for lifecycle, warn for integrity events the gateway recovers from by itself, error only where a
+// person must act (a venue refusing us, a rejected subscription, a venue unreachable for many attempts).
+// Bursty events (unparseable frames, bot errors, slow bots) are always counted but logged once per burst: the
+// first, then at most one line per window carrying how many were held back; flush() summarizes the rest.
+import type { Logger } from 'pino';
+import type { ExchangeId } from '../core/model.ts';
+import { createBurstLimiter } from './burst-limiter.ts';
+import type { GatewayEvent } from './gateway-events.ts';
+import { boundedLabel, type GatewayMetrics } from './metrics.ts';
+
+/** session_report codes that mean "a frame we could not understand": parse errors, logged per burst. */
+export const PARSE_ERROR_CODES: ReadonlySet<string> = new Set(['malformed_frame', 'unknown_message', 'parse_error']);
+
+/** Consecutive failed connection attempts after which a reconnect line becomes an error (someone should look). */
+export const FAILURES_BEFORE_ERROR = 10;
+
+/** HTTP statuses on the upgrade that mean "blocked" rather than "slow down". */
+const BLOCKED_STATUSES: ReadonlySet<number> = new Set([401, 403, 451]);
+
+export interface ObserverOptions {
+  /** Epoch-ms clock for burst windows (default Date.now). */
+  readonly now?: () => number;
+  /** At most one line per bursty key per window. Default 60 s. */
+  readonly burstWindowMs?: number;
+}
+
+export interface GatewayObserver {
+  /** Bound: can be passed on as a plain function (the feed's FeedObserver). */
+  readonly observe: (event: GatewayEvent) => void;
+  /** One summary line per bursty key with occurrences held back since its last line (call at shutdown). */
+  flush(): void;
+}
+
+type Level = 'debug' | 'info' | 'warn' | 'error';
+
+function conn(exchange: ExchangeId, connection: number): string {
+  return `${exchange} conn ${connection}`;
+}
+
+function seconds(ms: number): number {
+  return Math.max(1, Math.round(ms / 1000));
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+export function createObserver(logger: Logger, metrics: GatewayMetrics, options: ObserverOptions = {}): GatewayObserver {
+  const limiter = createBurstLimiter(options.burstWindowMs ?? 60_000, options.now ?? Date.now);
+  const venueStatus = new Map<ExchangeId, string>();
+  const m = metrics.instruments;
+
+  const write = (level: Level, event: GatewayEvent, message: string, extra: Record<string, unknown> = {}): void => {
+    const { type, ...fields } = event;
+    logger[level]({ event: type, ...fields, ...extra }, message);
+  };
+  const writeBurst = (key: string, level: Level, event: GatewayEvent, message: string): void => {
+    const admission = limiter.admit(key);
+    if (!admission.log) return;
+    if (admission.suppressed === 0) write(level, event, message);
+    else {
+      write(level, event, `${message} (+${admission.suppressed} more in the last ${seconds(admission.sinceMs)} s, not logged)`,
+        { suppressed: admission.suppressed });
+    }
+  };
+
+  const observe = (event: GatewayEvent): void => {
+    switch (event.type) {
+      case 'connection_state':
+        metrics.setConnectionState(event.exchange, event.connection, event.state);
+        write('info', event, `${conn(event.exchange, event.connection)}: ${event.previous} → ${event.state}`);
+        return;
+      case 'reconnect_scheduled': {
+        m.reconnects.inc({ exchange: event.exchange, reason: boundedLabel(event.cause) });
+        if (event.budgetWaitMs > 0) m.connectBudgetWaits.inc({ exchange: event.exchange });
+        const budget = event.budgetWaitMs > 0 ? `, ${event.budgetWaitMs} ms of it waiting for the connect budget` : '';
+        const level: Level = event.cause === 'requested' ? 'info' : event.failures >= FAILURES_BEFORE_ERROR ? 'error' : 'warn';
+        write(level, event, `${conn(event.exchange, event.connection)}: reconnecting in ${event.delayMs} ms after `
+          + `${event.cause} (${event.detail}; ${plural(event.failures, 'failed attempt')}${budget})`);
+        return;
+      }
+      case 'handshake_rejected': {
+        const status = Number.isInteger(event.status) && event.status >= 100 && event.status <= 599 ? String(event.status) : 'other';
+        m.handshakeRejections.inc({ exchange: event.exchange, status });
+        const blocked = BLOCKED_STATUSES.has(event.status);
+        write(blocked ? 'error' : 'warn', event, `${conn(event.exchange, event.connection)}: upgrade rejected with HTTP `
+          + `${event.status}${blocked ? '; the venue may be blocking this IP or region' : ''}`);
+        return;
+      }
+      case 'venue_status': {
+        const previous = venueStatus.get(event.exchange);
+        venueStatus.set(event.exchange, event.system);
+        const level: Level = previous === event.system ? 'debug' : event.system === 'online' ? 'info' : 'warn';
+        write(level, event, `${event.exchange} venue status: ${event.system}${previous === undefined ? '' : ` (was ${previous})`}`);
+        return;
+      }
+      case 'integrity_failure':
+        if (event.reason === 'checksum_mismatch') m.checksumMismatches.inc({ exchange: event.exchange, symbol: event.symbol });
+        write('warn', event, event.message);
+        return;
+      case 'resync':
+        if (event.escalated) {
+          write('warn', event, `${event.exchange} ${event.symbol}: resync budget used up (${event.reason}); reconnecting `
+            + `conn ${event.connection}`);
+          return;
+        }
+        m.resyncs.inc({ exchange: event.exchange, reason: event.reason });
+        write('warn', event, `${event.exchange} ${event.symbol}: resyncing the book (${event.reason})`);
+        return;
+      case 'subscription_failed':
+        m.subscriptionFailures.inc({ exchange: event.exchange });
+        write('error', event, `${conn(event.exchange, event.connection)}: subscription`
+          + `${event.symbol === undefined ? '' : ` to ${event.symbol}`} failed: ${event.error}`);
+        return;
+      case 'session_report':
+        if (PARSE_ERROR_CODES.has(event.code)) {
+          m.parseErrors.inc({ exchange: event.exchange });
+          writeBurst(`${event.code} ${event.exchange}`, event.level, event, event.message);
+        } else {
+          write(event.level, event, event.message);
+        }
+        return;
+      case 'trades_deduplicated':
+        m.tradesDeduplicated.inc({ exchange: event.exchange }, event.count);
+        write('debug', event, `${event.exchange} ${event.symbol}: ${plural(event.count, 'duplicate trade')} dropped`);
+        return;
+      case 'parse_error':
+        m.parseErrors.inc({ exchange: event.exchange });
+        writeBurst(`parse_error ${event.exchange}`, 'warn', event,
+          `${conn(event.exchange, event.connection)}: unparseable frame: ${event.message}`);
+        return;
+      case 'book_state':
+        metrics.setBookState(event.exchange, event.symbol, event.state);
+        write('info', event, `${event.exchange} ${event.symbol} book: ${event.previous === undefined ? ''
+          : `${event.previous} → `}${event.state}${event.reason === undefined ? '' : ` (${event.reason})`}`);
+        return;
+      case 'client_connected':
+        if (event.clients === undefined) metrics.clientConnected();
+        else metrics.setClientsConnected(event.clients);
+        write('info', event, `client ${event.clientId} connected${event.remoteAddress === undefined ? ''
+          : ` from ${event.remoteAddress}`}`);
+        return;
+      case 'client_disconnected': {
+        if (event.clients === undefined) metrics.clientDisconnected();
+        else metrics.setClientsConnected(event.clients);
+        const evicted = event.reason === 'slow_consumer' || event.reason === 'too_many_errors';
+        if (evicted) metrics.clientEvicted(event.reason);
+        write(evicted ? 'warn' : 'info', event, `client ${event.clientId} ${evicted ? 'closed by the gateway' : 'disconnected'} `
+          + `(${event.reason}${event.code === undefined ? '' : `, code ${event.code}`})`);
+        return;
+      }
+      case 'client_error':
+        metrics.clientError(event.code);
+        writeBurst(`client_error ${boundedLabel(event.code)}`, 'info', event,
+          `client ${event.clientId}: ${event.code}${event.message === undefined ? '' : `: ${event.message}`}`);
+        return;
+      case 'slow_client_snapshot':
+        metrics.slowClientSnapshot();
+        writeBurst('slow_client_snapshot', 'info', event, `client ${event.clientId} fell behind on ${event.exchange} `
+          + `${event.symbol}${event.bufferedBytes === undefined ? '' : ` (${event.bufferedBytes} bytes queued)`}: `
+          + 'sent a fresh snapshot instead of the backlog');
+        return;
+      case 'server_listening': {
+        metrics.setEngine(event.engine);
+        const host = event.host.includes(':') ? `[${event.host}]` : event.host;
+        write('info', event, `listening on ws://${host}:${event.port}/v1/ws (${event.engine})`);
+        return;
+      }
+      case 'shutdown':
+        write('info', event, event.phase === 'begin' ? `shutting down (${event.reason})` : `shut down (${event.reason})`);
+        return;
+      default: {
+        const unhandled: never = event;
+        logger.warn({ event: unhandled }, 'unknown gateway event');
+      }
+    }
+  };
+
+  return {
+    observe,
+    flush() {
+      for (const held of limiter.drain()) {
+        logger.info({ event: 'held_back', key: held.key, suppressed: held.suppressed },
+          `${held.key}: ${held.suppressed} more in the last ${seconds(held.sinceMs)} s, not logged`);
+      }
+    },
+  };
+}
