@@ -1,4 +1,5 @@
-// CRC-32/IEEE (zlib): reflected polynomial 0xEDB88320, init and final xor 0xFFFFFFFF. Node 20 has no zlib.crc32.
+// CRC-32/IEEE (zlib): reflected polynomial 0xEDB88320, init and final xor 0xFFFFFFFF. Incremental over ASCII text,
+// so a checksum payload is never materialized as one string (zlib.crc32 only exists from Node 20.15).
 
 const TABLE = buildTable();
 

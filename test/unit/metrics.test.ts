@@ -1,0 +1,209 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import pino from 'pino';
+import type { FeedMetrics, FeedObserver } from '../../src/feed/feed-events.ts';
+import { createBurstLimiter } from '../../src/observability/burst-limiter.ts';
+import { createObserver, type GatewayEvent } from '../../src/observability/gateway-events.ts';
+import { boundedLabel, createMetrics, type GatewayMetrics } from '../../src/observability/metrics.ts';
+
+interface Line {
+  readonly level: number;
+  readonly msg: string;
+  readonly event: string;
+  readonly [field: string]: unknown;
+}
+
+function memoryLogger(): { logger: pino.Logger; lines: Line[] } {
+  const lines: Line[] = [];
+  const logger = pino({ level: 'debug', base: undefined, timestamp: false },
+    { write: (text: string) => lines.push(JSON.parse(text) as Line) });
+  return { logger, lines };
+}
+
+async function value(metrics: GatewayMetrics, name: string, labels: Record<string, string> = {}): Promise<number | undefined> {
+  const metric = metrics.registry.getSingleMetric(name);
+  assert.ok(metric !== undefined, `${name} is registered`);
+  const { values } = await metric.get();
+  const found = values.find((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l)
+    && Object.keys(v.labels).length >= Object.keys(labels).length);
+  return found?.value;
+}
+
+const BRIEF_METRICS = [
+  'mgw_build_info', 'mgw_upstream_connection_state', 'mgw_upstream_reconnects_total', 'mgw_upstream_frames_received_total',
+  'mgw_upstream_bytes_received_total', 'mgw_upstream_parse_errors_total', 'mgw_book_checksum_mismatches_total',
+  'mgw_book_resyncs_total', 'mgw_upstream_seconds_since_last_data', 'mgw_book_state', 'mgw_frame_processing_seconds',
+  'mgw_clients_connected', 'mgw_client_messages_sent_total', 'mgw_client_snapshots_for_slow_clients_total',
+  'mgw_client_errors_total', 'mgw_trades_deduplicated_total', 'mgw_upstream_handshake_rejections_total',
+  'mgw_connect_budget_waits_total', 'mgw_nodejs_eventloop_lag_seconds', 'mgw_process_cpu_user_seconds_total',
+];
+
+describe('createMetrics', () => {
+  it('gives each instance its own registry: two gateways do not collide', async () => {
+    const a = createMetrics({ engine: 'auto', version: '1.0.0' });
+    const b = createMetrics({ engine: 'ws', version: '1.0.0' });
+    a.frameReceived('kraken', 100, 0.00002);
+    assert.equal(await value(a, 'mgw_upstream_frames_received_total', { exchange: 'kraken' }), 1);
+    assert.equal(await value(b, 'mgw_upstream_frames_received_total', { exchange: 'kraken' }), undefined);
+    assert.match(await b.metricsText(), /^mgw_build_info\{version="1\.0\.0",engine="ws",node="v\d+[.\d]*"\} 1$/m);
+  });
+
+  it('exposes every metric of the design, process metrics included', async () => {
+    const text = await createMetrics({ engine: 'auto', version: '0.1.0' }).metricsText();
+    for (const name of BRIEF_METRICS) assert.match(text, new RegExp(`^# TYPE ${name} `, 'm'), name);
+  });
+
+  it('counts the hot path through plain method calls', async () => {
+    let now = 1_000_000;
+    const metrics = createMetrics({ engine: 'auto', version: '0.1.0', exchanges: ['kraken'], now: () => now,
+      defaultMetrics: false });
+    const asFeed: FeedMetrics = metrics;
+    assert.equal(await value(metrics, 'mgw_upstream_parse_errors_total', { exchange: 'kraken' }), 0, 'pre-zeroed');
+    asFeed.frameReceived('kraken', 512, 0.000_03);
+    asFeed.frameReceived('kraken', 256, 0.002);
+    asFeed.dataReceived('kraken', 2, now - 2_500);
+    metrics.messageSent('book_update', 3);
+    metrics.clientConnected();
+    now += 500;
+    assert.equal(await value(metrics, 'mgw_upstream_bytes_received_total', { exchange: 'kraken' }), 768);
+    assert.equal(await value(metrics, 'mgw_upstream_seconds_since_last_data', { exchange: 'kraken', connection: '2' }), 3);
+    assert.equal(await value(metrics, 'mgw_client_messages_sent_total', { type: 'book_update' }), 3);
+    assert.equal(await value(metrics, 'mgw_clients_connected'), 1);
+    const text = await metrics.metricsText();
+    assert.match(text, /^mgw_frame_processing_seconds_bucket\{le="0\.00005",exchange="kraken"\} 1$/m);
+    assert.match(text, /^mgw_frame_processing_seconds_count\{exchange="kraken"\} 2$/m);
+    metrics.setConnectionState('kraken', 2, 'live');
+    metrics.forgetConnection('kraken', 2);
+    assert.doesNotMatch(await metrics.metricsText(), /connection="2"/);
+  });
+
+  it('keeps labels bounded', () => {
+    assert.equal(boundedLabel('unknown_symbol'), 'unknown_symbol');
+    assert.equal(boundedLabel('DOGE/EUR is not configured'), 'other');
+    assert.equal(boundedLabel('x'.repeat(60)), 'other');
+  });
+});
+
+describe('createObserver', () => {
+  const setup = (): { metrics: GatewayMetrics; lines: Line[]; observe: (event: GatewayEvent) => void; flush: () => void;
+    advance: (ms: number) => void; } => {
+    let now = 0;
+    const metrics = createMetrics({ engine: 'auto', version: '0.1.0', defaultMetrics: false });
+    const { logger, lines } = memoryLogger();
+    const observer = createObserver(logger, metrics, { now: () => now, burstWindowMs: 60_000 });
+    return { metrics, lines, observe: observer.observe, flush: () => observer.flush(), advance: (ms) => { now += ms; } };
+  };
+
+  it('logs one line per event at the right level and updates the right metric', async () => {
+    const { metrics, lines, observe } = setup();
+    const asFeed: FeedObserver = observe;
+    const cases: [GatewayEvent, number, RegExp, string, Record<string, string>, number][] = [
+      [{ type: 'connection_state', exchange: 'kraken', connection: 1, state: 'live', previous: 'subscribing', url: 'wss://x' },
+        30, /^kraken conn 1: subscribing → live$/, 'mgw_upstream_connection_state',
+        { exchange: 'kraken', connection: '1', state: 'live' }, 1],
+      [{ type: 'reconnect_scheduled', exchange: 'kraken', connection: 1, cause: 'pong_timeout', detail: 'no pong within 10000 ms',
+        delayMs: 1250, budgetWaitMs: 900, failures: 3 }, 40,
+        /^kraken conn 1: reconnecting in 1250 ms after pong_timeout \(no pong within 10000 ms; 3 failed attempts, 900 ms of it waiting for the connect budget\)$/,
+        'mgw_connect_budget_waits_total', { exchange: 'kraken' }, 1],
+      [{ type: 'handshake_rejected', exchange: 'kraken', connection: 1, status: 403 }, 50, /HTTP 403; the venue may be blocking/,
+        'mgw_upstream_handshake_rejections_total', { exchange: 'kraken', status: '403' }, 1],
+      [{ type: 'integrity_failure', exchange: 'kraken', connection: 3, symbol: 'BTC/USD', reason: 'checksum_mismatch',
+        message: 'expected checksum 3310070434, computed 1205112334 (kraken BTC/USD)', expected: 3310070434, computed: 1205112334 },
+        40, /^expected checksum 3310070434, computed 1205112334 \(kraken BTC\/USD\)$/, 'mgw_book_checksum_mismatches_total',
+        { exchange: 'kraken', symbol: 'BTC/USD' }, 1],
+      [{ type: 'resync', exchange: 'kraken', connection: 3, symbol: 'BTC/USD', reason: 'checksum_mismatch', escalated: false },
+        40, /^kraken BTC\/USD: resyncing the book \(checksum_mismatch\)$/, 'mgw_book_resyncs_total',
+        { exchange: 'kraken', reason: 'checksum_mismatch' }, 1],
+      [{ type: 'book_state', exchange: 'kraken', symbol: 'BTC/USD', state: 'resyncing', previous: 'live', reason: 'checksum_mismatch' },
+        30, /^kraken BTC\/USD book: live → resyncing \(checksum_mismatch\)$/, 'mgw_book_state',
+        { exchange: 'kraken', symbol: 'BTC/USD', state: 'resyncing' }, 1],
+      [{ type: 'subscription_failed', exchange: 'kraken', connection: 1, symbol: 'DOGE/XYZ', error: 'Currency pair not supported' },
+        50, /subscription to DOGE\/XYZ failed: Currency pair not supported$/, 'mgw_upstream_subscription_failures_total',
+        { exchange: 'kraken' }, 1],
+      [{ type: 'trades_deduplicated', exchange: 'kraken', connection: 1, symbol: 'BTC/USD', count: 4 }, 20,
+        /4 duplicate trades dropped/, 'mgw_trades_deduplicated_total', { exchange: 'kraken' }, 4],
+      [{ type: 'client_connected', clientId: 7, remoteAddress: '127.0.0.1', clients: 2 }, 30,
+        /^client 7 connected from 127\.0\.0\.1$/, 'mgw_clients_connected', {}, 2],
+      [{ type: 'client_disconnected', clientId: 7, reason: 'slow_consumer', clients: 1 }, 40,
+        /^client 7 closed by the gateway \(slow_consumer\)$/, 'mgw_client_evictions_total', { reason: 'slow_consumer' }, 1],
+      [{ type: 'client_error', clientId: 8, code: 'unknown_symbol', message: 'kraken has no DOGE/EUR' }, 30,
+        /^client 8: unknown_symbol: kraken has no DOGE\/EUR$/, 'mgw_client_errors_total', { code: 'unknown_symbol' }, 1],
+      [{ type: 'slow_client_snapshot', clientId: 8, exchange: 'kraken', symbol: 'BTC/USD', bufferedBytes: 2_000_000 }, 30,
+        /fell behind on kraken BTC\/USD/, 'mgw_client_snapshots_for_slow_clients_total', {}, 1],
+      [{ type: 'server_listening', engine: 'uWebSockets.js', host: '127.0.0.1', port: 8787 }, 30,
+        /^listening on ws:\/\/127\.0\.0\.1:8787\/v1\/ws \(uWebSockets\.js\)$/, 'mgw_build_info', { engine: 'uWebSockets.js' }, 1],
+    ];
+    for (const [event, level, message, metric, labels, expected] of cases) {
+      const before = lines.length;
+      asFeed === observe ? observe(event) : assert.fail();
+      assert.equal(lines.length, before + 1, `${event.type}: one line`);
+      const line = lines.at(-1);
+      assert.equal(line?.event, event.type);
+      assert.equal(line?.level, level, `${event.type}: level`);
+      assert.match(line?.msg ?? '', message);
+      assert.equal(await value(metrics, metric, labels), expected, `${event.type}: ${metric}`);
+    }
+    assert.equal(await value(metrics, 'mgw_book_state', { exchange: 'kraken', symbol: 'BTC/USD', state: 'live' }), 0);
+    assert.equal(await value(metrics, 'mgw_upstream_reconnects_total', { exchange: 'kraken', reason: 'pong_timeout' }), 1);
+    assert.equal(lines[3]?.['expected'], 3310070434, 'event fields are in the line');
+  });
+
+  it('logs a venue status change once, and repeats at debug', () => {
+    const { lines, observe } = setup();
+    observe({ type: 'venue_status', exchange: 'kraken', connection: 1, system: 'online' });
+    observe({ type: 'venue_status', exchange: 'kraken', connection: 1, system: 'online' });
+    observe({ type: 'venue_status', exchange: 'kraken', connection: 1, system: 'maintenance' });
+    assert.deepEqual(lines.map((l) => [l.level, l.msg]), [
+      [30, 'kraken venue status: online'], [20, 'kraken venue status: online (was online)'],
+      [40, 'kraken venue status: maintenance (was online)'],
+    ]);
+  });
+
+  it('counts every parse error but logs a burst once, then once per window with the count', async () => {
+    const { metrics, lines, observe, flush, advance } = setup();
+    const report: GatewayEvent = { type: 'session_report', exchange: 'kraken', connection: 1, level: 'warn',
+      code: 'malformed_frame', message: 'kraken sent a frame that is not JSON' };
+    for (let i = 0; i < 10; i++) {
+      observe(report);
+      advance(1_000);
+    }
+    assert.equal(lines.length, 1);
+    assert.equal(lines[0]?.msg, 'kraken sent a frame that is not JSON');
+    advance(60_000);
+    observe({ type: 'parse_error', exchange: 'kraken', connection: 1, message: 'Unexpected token' });
+    observe(report);
+    assert.equal(lines.length, 3, 'the parse_error event has its own burst key');
+    assert.equal(lines[2]?.msg, 'kraken sent a frame that is not JSON (+9 more in the last 70 s, not logged)');
+    assert.equal(lines[2]?.['suppressed'], 9);
+    observe(report);
+    observe(report);
+    flush();
+    assert.equal(lines.length, 4);
+    assert.equal(lines[3]?.msg, 'malformed_frame kraken: 2 more in the last 1 s, not logged');
+    flush();
+    assert.equal(lines.length, 4, 'nothing left to summarize');
+    assert.equal(await value(metrics, 'mgw_upstream_parse_errors_total', { exchange: 'kraken' }), 14);
+  });
+
+  it('makes a reconnect an error after many failed attempts, and leaves requested ones at info', () => {
+    const { lines, observe } = setup();
+    const base = { type: 'reconnect_scheduled', exchange: 'binance', connection: 0, detail: 'x', delayMs: 1, budgetWaitMs: 0 } as const;
+    observe({ ...base, cause: 'requested', failures: 0 });
+    observe({ ...base, cause: 'error', failures: 10 });
+    assert.deepEqual(lines.map((l) => l.level), [30, 50]);
+  });
+});
+
+describe('createBurstLimiter', () => {
+  it('admits the first of a window and reports what it held back', () => {
+    let now = 0;
+    const limiter = createBurstLimiter(10, () => now);
+    assert.deepEqual(limiter.admit('a'), { log: true, suppressed: 0, sinceMs: 0 });
+    now = 5;
+    assert.equal(limiter.admit('a').log, false);
+    assert.equal(limiter.admit('b').log, true);
+    now = 10;
+    assert.deepEqual(limiter.admit('a'), { log: true, suppressed: 1, sinceMs: 10 });
+    assert.deepEqual(limiter.drain(), []);
+  });
+});
