@@ -12,7 +12,8 @@ import { EXCHANGE_IDS } from './types.ts';
 export { ConfigError, formatConfigError, type ConfigProblem } from './config-error.ts';
 export { redactedConfigJson } from './redact.ts';
 
-export type Environment = Readonly<Record<string, string | undefined>>;
+/** process.env itself, not a copy: on Windows it resolves names case-insensitively. */
+export type Environment = NodeJS.ProcessEnv;
 
 export interface LoadInput {
   /** Command-line arguments after the script: `process.argv.slice(2)`. */
@@ -119,8 +120,11 @@ export function loadConfig(input: LoadInput): LoadResult {
   const keys = configKeys();
   const envToKey = new Map(keys.map((k) => [k.env, k.key]));
   const knownEnv = keys.map((k) => k.env);
+  // Windows variable names are case-insensitive (process.env resolves either case); elsewhere mgw_x is not MGW_X.
+  const caseInsensitive = process.platform === 'win32';
   for (const name of Object.keys(input.env)) {
-    if (name.startsWith(ENV_PREFIX) && !envToKey.has(name)) {
+    const upper = name.toUpperCase();
+    if (upper.startsWith(ENV_PREFIX) && !envToKey.has(caseInsensitive ? upper : name)) {
       const hint = closestKey(name, knownEnv);
       problems.push({ key: name, reason: `unknown environment variable (no such key)${hint === undefined ? ''
         : `; did you mean ${hint}?`}` });
@@ -128,7 +132,7 @@ export function loadConfig(input: LoadInput): LoadResult {
   }
 
   // convict reads only what we hand it: never process.argv, and env only through input.env.
-  const store = convict<GatewayConfig>(createSchema(), { env: { ...input.env }, args: [] });
+  const store = convict<GatewayConfig>(createSchema(), { env: input.env, args: [] });
   const configFile = options.configFile === undefined ? undefined : resolve(options.configFile);
   const fileObject = configFile === undefined ? undefined : readConfigFile(configFile, problems);
   if (fileObject !== undefined) store.load(fileObject);

@@ -111,7 +111,7 @@ GatewayInstruments {
     resyncs: counter('mgw_book_resyncs_total', 'Per-symbol book resyncs, by reason.', ['exchange', 'reason']),
     secondsSinceLastData: new Gauge({
       name: 'mgw_upstream_seconds_since_last_data', help: 'Seconds since the last book or trade message on each '
-        + 'upstream connection (heartbeats do not count).', labelNames: ['exchange', 'connection'] as const, registers,
+        + 'upstream connection (heartbeats do not count; since the connection first appeared if it never had data).', labelNames: ['exchange', 'connection'] as const, registers,
       collect() {
         const at = now();
         for (const [exchange, connections] of lastDataAt) {
@@ -145,7 +145,8 @@ export function createMetrics(options: MetricsOptions): GatewayMetrics {
   const registry = new Registry();
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'mgw_' });
   const lastDataAt = new Map<ExchangeId, number[]>(ALL_EXCHANGES.map((id) => [id, []]));
-  const m = createInstruments(registry, lastDataAt, options.now ?? Date.now);
+  const now = options.now ?? Date.now;
+  const m = createInstruments(registry, lastDataAt, now);
 
   const upstream = new Map(ALL_EXCHANGES.map((exchange) => [exchange, {
     frames: m.framesReceived.labels(exchange), bytes: m.bytesReceived.labels(exchange),
@@ -191,6 +192,9 @@ export function createMetrics(options: MetricsOptions): GatewayMetrics {
     clientEvicted: (reason) => m.clientEvictions.inc({ reason: boundedLabel(reason) }),
     setConnectionState(exchange, connection, state) {
       for (const s of CONNECTION_STATES) m.connectionState.set({ exchange, connection: String(connection), state: s }, s === state ? 1 : 0);
+      // A connection that never gets data still shows its silence (counted from when it was first seen).
+      const connections = lastDataAt.get(exchange);
+      if (connections !== undefined && connections[connection] === undefined) connections[connection] = now();
     },
     forgetConnection(exchange, connection) {
       for (const state of CONNECTION_STATES) m.connectionState.remove({ exchange, connection: String(connection), state });

@@ -107,6 +107,27 @@ describe('Kraken simulator: fault knobs', () => {
     });
   }
 
+  it('dropAfterFrames lets N more frames through, then drops; armed before connecting it hits the next connection', async () => {
+    const sim = await simulator();
+    const bot = await bookClient(sim);
+    await bot.roundTrip();
+    sim.pauseMarket();
+    await bot.roundTrip();
+    const before = bot.frames.length;
+    sim.dropAfterFrames(3, 1013);
+    for (let i = 0; i < 5; i++) bot.send({ method: 'ping', req_id: 500 + i });
+    await waitFor(() => bot.isClosed);
+    assert.deepEqual([bot.frames.length - before, bot.closeCode], [3, 1013]);
+    await waitFor(() => sim.connectionCount === 0);
+    sim.dropAfterFrames(1);
+    const next = await client(sim);
+    await waitFor(() => next.isClosed);
+    assert.deepEqual([next.frames.length, next.closeCode, frameKind(next.frames[0] ?? '')], [1, 1006, 'status:update']);
+    const third = await client(sim);
+    await third.roundTrip();
+    assert.equal(third.isClosed, false);
+  });
+
   it('sendStatus pushes a status update to open connections and to new ones', async () => {
     const sim = await simulator();
     const bot = await client(sim);

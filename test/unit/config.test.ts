@@ -147,9 +147,13 @@ describe('loadConfig problems', () => {
     assert.match(byKey.get('exchanges.kraken.tlsVerify')?.reason ?? '', /^unknown key/);
   });
 
-  it('rejects unknown MGW_* variables', () => {
+  it('rejects unknown MGW_* variables, and lower-case ones that would be ignored', () => {
     const err = failure(loadConfig({ argv: [], env: { MGW_SERVER_PROT: '1' } }));
     assert.equal(err.message, 'MGW_SERVER_PROT: unknown environment variable (no such key); did you mean MGW_SERVER_PORT?');
+    if (process.platform !== 'win32') {
+      const lower = failure(loadConfig({ argv: [], env: { mgw_server_port: '1' } }));
+      assert.equal(lower.message, 'mgw_server_port: unknown environment variable (no such key); did you mean MGW_SERVER_PORT?');
+    }
   });
 
   it('rejects a Kraken depth the venue does not offer, with key path and reason', () => {

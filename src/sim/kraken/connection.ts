@@ -1,5 +1,5 @@
 // One client connection of the simulator: its subscriptions, timers, and the stall gate every frame passes through.
-import { WebSocket } from 'ws';
+import { WebSocket, type RawData } from 'ws';
 import { CLOSE_REASONS, type FaultState } from './faults.ts';
 import type { SubscriptionChannel } from './requests.ts';
 import { HEARTBEAT_FRAME } from './wire-format.ts';
@@ -32,6 +32,7 @@ export class SimConnection {
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  private dropAfter: { remaining: number; code: number } | undefined;
 
   constructor(
     readonly socket: WebSocket,
@@ -49,8 +50,18 @@ export class SimConnection {
   /** Send now, or hold the frame while the simulator is stalled. */
   send(frame: string): void {
     if (!this.isOpen) return;
-    if (this.faults.stalled) this.held.push(frame);
-    else this.socket.send(frame);
+    if (this.faults.stalled) {
+      this.held.push(frame);
+      return;
+    }
+    this.socket.send(frame);
+    if (this.dropAfter !== undefined && --this.dropAfter.remaining <= 0) this.drop(this.dropAfter.code);
+  }
+
+  /** Deliver `frames` more frames, then drop the connection with `code`. */
+  dropAfterFrames(frames: number, code: number): void {
+    this.dropAfter = { remaining: frames, code };
+    if (frames <= 0) this.drop(code);
   }
 
   /** After a stall: deliver what was held, in order, as a recovered TCP stream would. */
@@ -92,6 +103,7 @@ export class SimConnection {
 
   dispose(): void {
     this.closed = true;
+    this.dropAfter = undefined;
     this.held = [];
     clearTimeout(this.idleTimer);
     clearInterval(this.heartbeatTimer);
@@ -103,4 +115,10 @@ export class SimConnection {
     if (this.faults.stalled) this.touch();
     else this.drop(1000, 'Connection idle');
   }
+}
+
+/** A text message's payload, whatever shape `ws` delivered it in. */
+export function rawText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data instanceof ArrayBuffer ? new Uint8Array(data) : data).toString('utf8');
 }

@@ -14,6 +14,8 @@ export class FaultState {
   private readonly corruptions = new Set<string>();
   private readonly silentSymbols = new Set<string>();
   private msgRateRejections = 0;
+  /** `dropAfterFrames` called with no connection open: applies to the next one. */
+  pendingDropAfter: { frames: number; code: number } | undefined;
 
   constructor(handshakeDelayMs: number) {
     this.handshakeDelayMs = handshakeDelayMs;

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { LevelText } from '../../core/model.ts';
 import { readCbcapFile } from './cbcap.ts';
+import { rawText } from './connection.ts';
 import { assetsFor, findInstrument, type KrakenInstrument } from './instruments.ts';
 import { preciseNow } from './market-feed.ts';
 import { buildReplayPlan, finalBook, type ReplayInputFrame, type ReplayPlan } from './replay-plan.ts';
@@ -71,12 +72,17 @@ class ReplayServer implements KrakenReplayServer {
     }
     if (this.plans.size === 0) throw new RangeError('replay: no captures');
     this.wss.on('connection', (socket) => this.onConnection(socket));
+    // Listen errors reach the caller through listen(); the ws server re-emits them.
+    this.wss.on('error', () => undefined);
   }
 
   async listen(): Promise<void> {
     await new Promise<void>((resolve, reject) => {
       this.http.once('error', reject);
-      this.http.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', () => resolve());
+      this.http.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', () => {
+        this.http.off('error', reject);
+        resolve();
+      });
     });
   }
 
@@ -126,7 +132,7 @@ class ReplayServer implements KrakenReplayServer {
     const connection: ReplayConnection = { socket, players: new Map(), instrument: false };
     this.connections.add(connection);
     socket.on('message', (data: RawData, isBinary: boolean) => {
-      if (!isBinary) this.onRequest(connection, Buffer.isBuffer(data) ? data.toString('utf8') : String(data));
+      if (!isBinary) this.onRequest(connection, rawText(data));
     });
     socket.on('error', () => socket.terminate());
     socket.on('close', () => {

@@ -6,7 +6,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { LevelText } from '../../core/model.ts';
 import { SeededRandom } from '../seeded-random.ts';
-import { SimConnection } from './connection.ts';
+import { rawText, SimConnection } from './connection.ts';
 import { FaultState, type HandshakeRejectStatus } from './faults.ts';
 import { MarketFeed } from './market-feed.ts';
 import { resolveSimulatorOptions, type KrakenSimulatorOptions, type ResolvedSimulatorOptions } from './options.ts';
@@ -37,6 +37,11 @@ export interface KrakenSimulator {
   trades(symbol: string): SimTrade[];
   /** Close every connection: 1006 ends TCP without a close frame; 1001/1013 carry Kraken's reasons. Default 1006. */
   dropConnections(code?: SimCloseCode, reason?: string): void;
+  /**
+   * Every open connection delivers `frames` more frames (status, acks, data, heartbeats…) and is then dropped with
+   * `code` (default 1006). With no connection open, applies to the next connection accepted. One-shot.
+   */
+  dropAfterFrames(frames: number, code?: SimCloseCode): void;
   /** Hold every outgoing frame (status, heartbeats, pongs, acks, data) while TCP stays open; idle closes wait. */
   stall(): void;
   /** Deliver the held frames in order and carry on. */
@@ -136,6 +141,11 @@ class KrakenSimulatorServer implements KrakenSimulator {
 
   dropConnections(code: SimCloseCode = 1006, reason?: string): void {
     for (const connection of this.connections) connection.drop(code, reason);
+  }
+
+  dropAfterFrames(frames: number, code: SimCloseCode = 1006): void {
+    if (this.connections.size === 0) this.faults.pendingDropAfter = { frames, code };
+    for (const connection of this.connections) connection.dropAfterFrames(frames, code);
   }
 
   stall(): void {
@@ -241,6 +251,9 @@ class KrakenSimulatorServer implements KrakenSimulator {
       connection.dispose();
       this.connections.delete(connection);
     });
+    const dropAfter = this.faults.pendingDropAfter;
+    this.faults.pendingDropAfter = undefined;
+    if (dropAfter !== undefined) connection.dropAfterFrames(dropAfter.frames, dropAfter.code);
     connection.send(statusFrame(this.faults.system, connection.connectionId));
   }
 
@@ -249,11 +262,6 @@ class KrakenSimulatorServer implements KrakenSimulator {
     const id = this.ids.uint64();
     return id > 2n ** 53n ? id : id + 2n ** 60n;
   }
-}
-
-function rawText(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.from(data instanceof ArrayBuffer ? new Uint8Array(data) : data).toString('utf8');
 }
 
 export async function startKrakenSimulator(options: KrakenSimulatorOptions = {}): Promise<KrakenSimulator> {

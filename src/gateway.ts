@@ -1,0 +1,116 @@
+// createGateway(config, deps) → { start(), stop() }: the one composition of store, connectors, downstream
+// server and observability. Used by main.ts, the demo and the integration tests alike.
+import { performance } from 'node:perf_hooks';
+import pino, { type Logger } from 'pino';
+import { BookStore } from './book/book-store.ts';
+import type { GatewayConfig } from './config/types.ts';
+import { EXCHANGE_IDS } from './config/types.ts';
+import type { ExchangeId } from './core/model.ts';
+import { findVenueAdapter } from './exchanges/registry.ts';
+import { VenueConnector } from './feed/venue-connector.ts';
+import { createObserver, type GatewayObserver } from './observability/gateway-events.ts';
+import { createMetrics, type GatewayMetrics } from './observability/metrics.ts';
+import { GATEWAY_VERSION } from './version.ts';
+import type { HubEngine } from './server/client-hub.ts';
+import { createDownstreamServer, type DownstreamServer } from './server/downstream-server.ts';
+import { createClientHub } from './server/hub-loader.ts';
+
+export interface GatewayDeps {
+  /** Defaults to a silent logger (tests); main.ts passes the pino-roll logger. */
+  readonly logger?: Logger;
+  readonly now?: () => number;
+  readonly random?: () => number;
+}
+
+export interface Gateway {
+  /** Listen for bots, then connect upstream. Resolves with the bound port. Idempotent; rolls back on failure. */
+  start(): Promise<{ readonly port: number }>;
+  /** Bots get `status` `shutting_down`, upstream and downstream sockets close. Idempotent. */
+  stop(reason?: string): Promise<void>;
+  readonly store: BookStore;
+  readonly metrics: GatewayMetrics;
+  port(): number | undefined;
+  engine(): HubEngine | undefined;
+}
+
+export class GatewayStartError extends Error {
+  constructor(readonly keyPath: string, message: string) {
+    super(`${keyPath}: ${message}`);
+    this.name = 'GatewayStartError';
+  }
+}
+
+export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Gateway {
+  const logger = deps.logger ?? pino({ level: 'silent' });
+  const now = deps.now ?? Date.now;
+  const enabled = EXCHANGE_IDS.filter((id) => config.exchanges[id].enabled);
+  const store = new BookStore({ tradeBufferSize: config.store.tradeBufferSize });
+  const metrics = createMetrics({ engine: config.server.engine, version: GATEWAY_VERSION, exchanges: enabled, now });
+  const observer: GatewayObserver = createObserver(logger, metrics, { now });
+  store.addListener({
+    bookStateChanged: (view, previous) => observer.observe({ type: 'book_state', exchange: view.exchange,
+      symbol: view.symbol, state: view.state, previous, reason: view.reason }),
+  });
+  const connectors = enabled.map((exchange) => createConnector(exchange));
+  let server: DownstreamServer | undefined;
+  let engine: HubEngine | undefined;
+  let boundPort: number | undefined;
+  let starting: Promise<{ port: number }> | undefined;
+  let stopping: Promise<void> | undefined;
+
+  function createConnector(exchange: ExchangeId): VenueConnector {
+    const adapter = findVenueAdapter(exchange);
+    if (adapter === undefined) {
+      throw new GatewayStartError(`exchanges.${exchange}.enabled`, `${exchange} is not implemented yet; set it to false`);
+    }
+    return new VenueConnector({ adapter, config: config.exchanges[exchange], store, observe: observer.observe, metrics,
+      now, random: deps.random });
+  }
+
+  function status(): Record<string, unknown> {
+    const exchanges: Record<string, unknown> = {};
+    for (const connector of connectors) exchanges[connector.exchange] = { connections: connector.status() };
+    return { version: GATEWAY_VERSION, startedAt: new Date(startedAt).toISOString(), exchanges };
+  }
+  let startedAt = 0;
+
+  async function doStart(): Promise<{ port: number }> {
+    startedAt = now();
+    const hub = createClientHub(config.server.engine, (message) => logger.warn({ event: 'hub_fallback' }, message));
+    engine = hub.engine;
+    metrics.setEngine(hub.engine);
+    server = createDownstreamServer({
+      config: config.server, store, hub, metrics, log: logger,
+      clock: { nowMs: () => performance.timeOrigin + performance.now() },
+      status, metricsText: () => metrics.metricsText(),
+    });
+    try {
+      boundPort = await server.start();
+    } catch (error) {
+      await server.stop();
+      throw error;
+    }
+    observer.observe({ type: 'server_listening', engine: hub.engine, host: config.server.host, port: boundPort });
+    for (const connector of connectors) connector.start();
+    return { port: boundPort };
+  }
+
+  async function doStop(reason: string): Promise<void> {
+    if (starting !== undefined) await starting.catch(() => undefined);
+    observer.observe({ type: 'shutdown', reason, phase: 'begin' });
+    server?.announceShutdown();
+    await Promise.all(connectors.map((connector) => connector.stop()));
+    await server?.stop();
+    observer.flush();
+    observer.observe({ type: 'shutdown', reason, phase: 'complete' });
+  }
+
+  return {
+    store,
+    metrics,
+    start: () => (starting ??= doStart()),
+    stop: (reason = 'requested') => (stopping ??= doStop(reason)),
+    port: () => boundPort,
+    engine: () => engine,
+  };
+}

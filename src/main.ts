@@ -1,0 +1,64 @@
+// The daemon: load config (exit 2 with the key path on a bad one), open logs, run the gateway, and shut down
+// gracefully on SIGINT/SIGTERM (bots get `status` `shutting_down`, logs flush, exit 0 within 5 s).
+import { formatConfigError, loadConfig, redactedConfigJson } from './config/load.ts';
+import { readHostEnvironment } from './config/host.ts';
+import { createGateway, GatewayStartError } from './gateway.ts';
+import { createLogger } from './observability/logger.ts';
+
+const SHUTDOWN_DEADLINE_MS = 5_000;
+const EXIT_CONFIG = 2;
+const EXIT_START_FAILED = 1;
+
+async function main(): Promise<void> {
+  const loaded = loadConfig({ argv: process.argv.slice(2), env: process.env });
+  if (!loaded.ok) {
+    process.stderr.write(`${formatConfigError(loaded.error)}\n`);
+    process.exit(EXIT_CONFIG);
+  }
+  if (loaded.printConfig) {
+    process.stdout.write(`${redactedConfigJson(loaded.config)}\n`);
+    return;
+  }
+  const { config } = loaded;
+  const logs = createLogger(config.logging, readHostEnvironment());
+  const { logger } = logs;
+  for (const warning of loaded.warnings) logger.warn({ event: 'config_warning' }, warning);
+  logger.info({ event: 'starting', configFile: loaded.configFile ?? null, logDirectory: logs.directory }, 'market-gateway starting');
+
+  let gateway;
+  try {
+    gateway = createGateway(config, { logger });
+    const { port } = await gateway.start();
+    logger.info({ event: 'ready', url: `ws://${config.server.host}:${port}/v1/ws` }, `bots connect to ws://${config.server.host}:${port}/v1/ws`);
+  } catch (error) {
+    const keyPath = error instanceof GatewayStartError ? error.keyPath : undefined;
+    logger.fatal({ event: 'start_failed', keyPath, err: error }, `start-up failed: ${(error as Error).message}`);
+    await gateway?.stop('start_failed').catch(() => undefined);
+    await logs.close();
+    process.stderr.write(`market-gateway: start-up failed: ${(error as Error).message}\n`);
+    process.exit(error instanceof GatewayStartError ? EXIT_CONFIG : EXIT_START_FAILED);
+  }
+
+  let shuttingDown = false;
+  const shutdown = (signal: string): void => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    const deadline = setTimeout(() => {
+      process.stderr.write(`market-gateway: shutdown took longer than ${SHUTDOWN_DEADLINE_MS} ms, exiting\n`);
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS);
+    deadline.unref();
+    logger.info({ event: 'signal', signal }, `${signal} received, shutting down`);
+    gateway.stop(signal)
+      .then(() => logs.close())
+      .then(() => process.exit(0))
+      .catch((error: unknown) => {
+        process.stderr.write(`market-gateway: shutdown failed: ${String(error)}\n`);
+        process.exit(1);
+      });
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+void main();
