@@ -28,9 +28,9 @@ export interface FormatRules {
 /** `BASE/QUOTE`, upper case letters and digits (`BTC/USD`, `BTC/USDT`, `1INCH/EUR`). */
 export const SYMBOL_PATTERN = /^[A-Z0-9]{1,20}\/[A-Z0-9]{1,20}$/;
 
+/** `(got 30)`, `(got "abc")`, `(got {"x":1})`: the offending value, shortened. */
 export function got(value: unknown): string {
-  const text = typeof value === 'string' ? JSON.stringify(value) : Array.isArray(value) || (typeof value === 'object'
-    && value !== null) ? JSON.stringify(value) : String(value);
+  const text = typeof value === 'object' || typeof value === 'string' ? JSON.stringify(value) ?? String(value) : String(value);
   return `(got ${text.length > 80 ? `${text.slice(0, 77)}...` : text})`;
 }
 

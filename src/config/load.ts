@@ -3,8 +3,10 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import convict from 'convict';
+import { KRAKEN_CONNECT_BUDGET } from '../exchanges/kraken/spec.ts';
 import { parseCommandLine } from './command-line.ts';
 import { closestKey, ConfigError, problemsFromConvictMessage, type ConfigProblem } from './config-error.ts';
+import { got } from './formats.ts';
 import { configKeys, createSchema, ENV_PREFIX } from './schema.ts';
 import type { GatewayConfig, VenueConfig } from './types.ts';
 import { EXCHANGE_IDS } from './types.ts';
@@ -73,6 +75,25 @@ function hasPath(root: JsonObject | undefined, key: string): boolean {
   return true;
 }
 
+/**
+ * An object where a value belongs or a value where an object belongs: one problem at that key, instead of
+ * convict's "missing" line for every key beneath it.
+ */
+function shapeProblems(schema: object, file: JsonObject, path: string, out: ConfigProblem[]): void {
+  for (const [name, node] of Object.entries(schema)) {
+    if (!Object.hasOwn(file, name) || typeof node !== 'object' || node === null) continue;
+    const value = file[name];
+    const key = path === '' ? name : `${path}.${name}`;
+    if ('default' in node) {
+      if (isObject(value)) out.push({ key, reason: `must be a single value, not an object ${got(value)}` });
+    } else if (isObject(value)) {
+      shapeProblems(node, value, key, out);
+    } else {
+      out.push({ key, reason: `must be an object holding ${Object.keys(node).join(', ')} ${got(value)}` });
+    }
+  }
+}
+
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null) {
     for (const child of Object.values(value)) deepFreeze(child);
@@ -94,6 +115,14 @@ function crossKeyProblems(config: GatewayConfig): ConfigProblem[] {
       problems.push({ key: `${key}.reconnect.minDelayMs`, reason: `must not exceed ${key}.reconnect.maxDelayMs `
         + `(${venue.reconnect.maxDelayMs}) (got ${venue.reconnect.minDelayMs})` });
     }
+  }
+  // Kraken (Cloudflare) bans an IP for 10 minutes past ~150 connection attempts in any 10 minutes.
+  const budget = config.exchanges.kraken.reconnect;
+  const worst = budget.budgetAttempts * Math.ceil(KRAKEN_CONNECT_BUDGET.windowMs / budget.budgetWindowMs);
+  if (worst > KRAKEN_CONNECT_BUDGET.attempts) {
+    problems.push({ key: 'exchanges.kraken.reconnect.budgetAttempts', reason: `must keep attempts under Kraken's ban `
+      + `limit of ${KRAKEN_CONNECT_BUDGET.attempts} per ${KRAKEN_CONNECT_BUDGET.windowMs} ms (${budget.budgetAttempts} per `
+      + `${budget.budgetWindowMs} ms allows up to ${worst})` });
   }
   return problems;
 }
@@ -132,30 +161,34 @@ export function loadConfig(input: LoadInput): LoadResult {
   }
 
   // convict reads only what we hand it: never process.argv, and env only through input.env.
-  const store = convict<GatewayConfig>(createSchema(), { env: input.env, args: [] });
+  const schema = createSchema();
+  const store = convict<GatewayConfig>(schema, { env: input.env, args: [] });
   const configFile = options.configFile === undefined ? undefined : resolve(options.configFile);
   const fileObject = configFile === undefined ? undefined : readConfigFile(configFile, problems);
   if (fileObject !== undefined) store.load(fileObject);
 
-  const sourceOf = (key: string): string | undefined => {
-    const env = keys.find((k) => key === k.key)?.env;
-    if (env !== undefined && input.env[env] !== undefined) return env;
-    return hasPath(fileObject, key) ? configFile : undefined;
+  const withSource = (problem: ConfigProblem): ConfigProblem => {
+    const env = keys.find((k) => problem.key === k.key)?.env;
+    if (env !== undefined && input.env[env] !== undefined) return { ...problem, source: env };
+    return hasPath(fileObject, problem.key) ? { ...problem, source: configFile } : problem;
   };
+  const shapes: ConfigProblem[] = [];
+  if (fileObject !== undefined) shapeProblems(schema, fileObject, '', shapes);
+  const coveredByShape = (key: string): boolean => shapes.some((p) => key === p.key || key.startsWith(`${p.key}.`));
+  problems.push(...shapes.map((p) => ({ ...p, source: configFile })));
   try {
     store.validate({ allowed: 'strict', output: () => undefined });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     const known = keys.map((k) => k.key);
     for (const problem of problemsFromConvictMessage(message, (key) => closestKey(key, known))) {
-      const source = sourceOf(problem.key);
-      problems.push(source === undefined ? problem : { ...problem, source });
+      if (!coveredByShape(problem.key)) problems.push(withSource(problem));
     }
   }
   if (problems.length > 0) return { ok: false, error: new ConfigError(problems) };
 
   const config = deepFreeze(store.getProperties());
   const crossKey = crossKeyProblems(config);
-  if (crossKey.length > 0) return { ok: false, error: new ConfigError(crossKey) };
+  if (crossKey.length > 0) return { ok: false, error: new ConfigError(crossKey.map(withSource)) };
   return { ok: true, config, printConfig: options.printConfig, configFile, warnings: riskWarnings(config) };
 }

@@ -133,7 +133,8 @@ function buildSchema(): convict.Schema<GatewayConfig> {
       dir: leaf(FORMAT.text, '', 'Log directory. Empty = platform default: D:\\market-gateway\\logs on Windows, '
         + '/mnt/d/market-gateway/logs under WSL2, ./logs elsewhere; ./logs if that is not writable.'),
       level: oneOf(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const, 'info', 'Log level.'),
-      maxFileBytes: int(10 * MIB, 'Rotate the log file when it reaches this size.', { min: 65_536, max: 1_024 * MIB }),
+      maxFileBytes: int(10 * MIB, 'Rotate the log file when it reaches this size (checked after each write, so a '
+        + 'file can end a few lines over).', { min: 65_536, max: 1_024 * MIB }),
       rotateFrequency: oneOf(['daily', 'hourly'] as const, 'daily', 'Also rotate at every day (or hour) boundary.'),
       keepFiles: int(14, 'Log files kept, the current one included; older ones are deleted on rotation.',
         { min: 1, max: 10_000 }),

@@ -56,8 +56,11 @@ export interface LoggingConfig {
   /** Empty = platform default (D:\market-gateway\logs, /mnt/d/market-gateway/logs under WSL2, ./logs). */
   readonly dir: string;
   readonly level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+  /** Rotate when the file reaches this size (files are gateway.<date>.<n>.log). */
   readonly maxFileBytes: number;
+  /** Also rotate at each day (or hour) boundary. */
   readonly rotateFrequency: 'daily' | 'hourly';
+  /** Log files kept, the current one included; older ones (earlier runs too) are deleted on rotation. */
   readonly keepFiles: number;
   /** Also write human-readable lines to stdout when it is a TTY. */
   readonly prettyOnTty: boolean;

@@ -3,7 +3,7 @@
 //
 // Shutdown: `await handle.close()` ends the worker stream, which writes everything still queued, closes the file
 // and lets the worker exit — no line is lost and no handle is left behind. `flush()` pushes queued lines to the
-// file without closing (the worker writes synchronously, so "consumed by the worker" means "written").
+// file without closing (the worker writes synchronously, so "consumed by the worker" means "handed to the OS").
 import { join } from 'node:path';
 import type { EventEmitter } from 'node:events';
 import pino, { type DestinationStream, type Logger } from 'pino';
@@ -66,7 +66,8 @@ function rollOptions(config: LoggingConfig, directory: string): Record<string, u
     // removeOtherLogFiles: count the files of earlier runs too, so a service that restarts still keeps only N.
     limit: { count: config.keepFiles, removeOtherLogFiles: true },
     mkdir: true,
-    // The worker thread writes synchronously: a flushed line is on disk, and the main thread never waits on it.
+    // The worker thread writes synchronously: a line it has consumed is in the file. Only flush()/close() make the
+    // main thread wait for that; logging itself never does.
     sync: true,
   };
 }

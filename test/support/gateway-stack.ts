@@ -28,7 +28,7 @@ export function testConfig(krakenUrl: string, kraken: KrakenOverrides = {}): Gat
       kraken: {
         ...defaults.exchanges.kraken,
         url: krakenUrl, symbols: ['BTC/USD', 'ETH/USD'], bookDepth: 25,
-        pingIntervalMs: 500, pongTimeoutMs: 1_000, staleAfterMs: 1_500, subscribeAckTimeoutMs: 1_000,
+        pingIntervalMs: 500, pongTimeoutMs: 1_500, staleAfterMs: 3_000, subscribeAckTimeoutMs: 1_000,
         snapshotTimeoutMs: 1_000, connectTimeoutMs: 1_000,
         ...kraken,
         reconnect: { ...defaults.exchanges.kraken.reconnect, minDelayMs: 20, maxDelayMs: 300, maintenanceDelayMs: 300,

@@ -147,6 +147,15 @@ describe('loadConfig problems', () => {
     assert.match(byKey.get('exchanges.kraken.tlsVerify')?.reason ?? '', /^unknown key/);
   });
 
+  it('reports an object where a value belongs (or the reverse) once, at that key', () => {
+    const file = writeJson('shape.json', { exchanges: 5, server: { port: { x: 1 } } });
+    const err = failure(loadConfig({ argv: ['--config', file], env: {} }));
+    assert.deepEqual(err.problems.map((p) => `${p.key}: ${p.reason}`), [
+      'server.port: must be a single value, not an object (got {"x":1})',
+      'exchanges: must be an object holding kraken, binance, coinbase (got 5)',
+    ]);
+  });
+
   it('rejects unknown MGW_* variables, and lower-case ones that would be ignored', () => {
     const err = failure(loadConfig({ argv: [], env: { MGW_SERVER_PROT: '1' } }));
     assert.equal(err.message, 'MGW_SERVER_PROT: unknown environment variable (no such key); did you mean MGW_SERVER_PORT?');
@@ -207,6 +216,11 @@ describe('loadConfig problems', () => {
     assert.equal(reasons.get('exchanges.kraken.symbols'), 'must list at least one symbol while exchanges.kraken.enabled is true');
     assert.equal(reasons.get('exchanges.binance.reconnect.minDelayMs'),
       'must not exceed exchanges.binance.reconnect.maxDelayMs (30000) (got 40000)');
+    const ban = failure(loadConfig({ argv: [], env: {
+      MGW_EXCHANGES_KRAKEN_RECONNECT_BUDGET_ATTEMPTS: '40', MGW_EXCHANGES_KRAKEN_RECONNECT_BUDGET_WINDOW_MS: '60000',
+    } }));
+    assert.equal(ban.message, 'exchanges.kraken.reconnect.budgetAttempts: must keep attempts under Kraken\'s ban limit of '
+      + '150 per 600000 ms (40 per 60000 ms allows up to 400)');
   });
 
   it('warns about legal but risky settings', () => {

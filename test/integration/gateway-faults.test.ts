@@ -1,0 +1,153 @@
+// Upstream faults through the real gateway: every one is detected, recovered from, and ends with bots holding
+// the simulator's true book, with the reason published to them on the way.
+import assert from 'node:assert/strict';
+import { afterEach, describe, it } from 'node:test';
+import { Bot } from '../support/downstream-harness.ts';
+import { metricValue, startStack, type KrakenOverrides, type Stack } from '../support/gateway-stack.ts';
+import { waitFor } from '../support/wait-for.ts';
+import type { KrakenSimulatorOptions } from '../../src/sim/kraken/server.ts';
+
+let stack: Stack | undefined;
+let bot: Bot | undefined;
+
+async function start(options: { sim?: KrakenSimulatorOptions; kraken?: KrakenOverrides } = {}): Promise<{ stack: Stack; bot: Bot }> {
+  stack = await startStack(options);
+  bot = await Bot.connect(stack.wsUrl);
+  for (const [id, symbol] of ['BTC/USD', 'ETH/USD'].entries()) {
+    assert.equal((await bot.request({ op: 'subscribe', id, channel: 'book', exchange: 'kraken', symbol, depth: 25 })).type, 'ack');
+  }
+  return { stack, bot };
+}
+
+function has(bot: Bot, predicate: (message: Record<string, unknown>) => boolean, from = 0): boolean {
+  return bot.messages().slice(from).some(predicate);
+}
+
+async function assertBookMatchesTruth(stack: Stack, bot: Bot, symbol: string): Promise<void> {
+  stack.sim.pauseMarket();
+  try {
+    const truth = stack.sim.trueBook(symbol, 25);
+    await waitFor(() => {
+      bot.reference.consume(bot.client.received);
+      const book = bot.reference.book('kraken', symbol);
+      return book !== undefined && JSON.stringify([book.bids, book.asks]) === JSON.stringify([truth.bids, truth.asks]);
+    }, 5_000, `${symbol} equals the simulator's book`);
+  } finally {
+    stack.sim.resumeMarket();
+  }
+}
+
+const isLiveSnapshot = (symbol: string) => (m: Record<string, unknown>) => m.type === 'book_snapshot' && m.symbol === symbol;
+
+describe('gateway recovers from upstream faults', () => {
+  afterEach(async () => {
+    bot?.ws.close();
+    await stack?.stop();
+    stack = undefined;
+    bot = undefined;
+  });
+
+  it('drop → books go stale → reconnect → fresh snapshots, trades not repeated', async () => {
+    const { stack, bot } = await start();
+    assert.equal((await bot.request({ op: 'subscribe', id: 9, channel: 'trades', exchange: 'kraken', symbol: 'BTC/USD' })).type, 'ack');
+    await waitFor(() => has(bot, isLiveSnapshot('BTC/USD')) && has(bot, (m) => m.type === 'trade'), 5_000, 'live with trades');
+    const from = bot.client.received.length;
+    stack.sim.dropConnections(1006);
+    await bot.next((m) => m.type === 'status' && m.state === 'stale' && m.reason === 'connection_lost', 'stale status', from);
+    await waitFor(() => stack.sim.connectionsAccepted >= 2, 5_000, 'reconnected');
+    await bot.next(isLiveSnapshot('BTC/USD'), 'snapshot after reconnect', from);
+    await waitFor(() => bot.messages().slice(from).filter((m) => m.type === 'trade').length >= 3, 10_000, 'trades after reconnect');
+    const tradeIds = bot.messages().filter((m) => m.type === 'trade').map((m) => m.tradeId);
+    assert.equal(new Set(tradeIds).size, tradeIds.length, 'the resent trade snapshot did not reach the bot twice');
+    assert.ok(await metricValue(stack.gateway, 'mgw_trades_deduplicated_total') > 0, 'the resent trades were dropped');
+    assert.ok(await metricValue(stack.gateway, 'mgw_upstream_reconnects_total', { reason: 'closed' }) >= 1);
+    await assertBookMatchesTruth(stack, bot, 'BTC/USD');
+    await assertBookMatchesTruth(stack, bot, 'ETH/USD');
+  });
+
+  it('stall (TCP open, silence) → data watchdog → reconnect, although heartbeats proved nothing', async () => {
+    const { stack, bot } = await start({ kraken: { staleAfterMs: 800, pingIntervalMs: 60_000 } });
+    await waitFor(() => has(bot, isLiveSnapshot('ETH/USD')), 5_000, 'live');
+    const from = bot.client.received.length;
+    stack.sim.stall();
+    await bot.next((m) => m.type === 'status' && m.state === 'stale', 'stale after the watchdog fired', from);
+    assert.ok(await metricValue(stack.gateway, 'mgw_upstream_reconnects_total', { reason: 'stale_data' }) >= 1);
+    stack.sim.resume();
+    await bot.next(isLiveSnapshot('ETH/USD'), 'snapshot on the new connection', from);
+    await assertBookMatchesTruth(stack, bot, 'ETH/USD');
+  });
+
+  it('heartbeats without data do not keep a connection alive; pings without pongs do not either', async () => {
+    const { stack, bot } = await start({ kraken: { staleAfterMs: 60_000, pingIntervalMs: 200, pongTimeoutMs: 400 } });
+    await waitFor(() => has(bot, isLiveSnapshot('BTC/USD')), 5_000, 'live');
+    stack.sim.stall();
+    await waitFor(async () => await metricValue(stack.gateway, 'mgw_upstream_reconnects_total', { reason: 'pong_timeout' }) >= 1,
+      5_000, 'pong deadline');
+    stack.sim.resume();
+  });
+
+  it('HTTP 503 on the handshake → backoff and retry until connected', async () => {
+    const { stack, bot } = await start({ sim: {}, kraken: {} });
+    await waitFor(() => has(bot, isLiveSnapshot('BTC/USD')), 5_000, 'live');
+    stack.sim.rejectHandshakes(503, 3);
+    const from = bot.client.received.length;
+    stack.sim.dropConnections(1006);
+    await bot.next(isLiveSnapshot('BTC/USD'), 'live again after the rejections', from);
+    assert.equal(stack.sim.handshakesRejected, 3);
+    assert.equal(await metricValue(stack.gateway, 'mgw_upstream_handshake_rejections_total', { status: '503' }), 3);
+    assert.ok(await metricValue(stack.gateway, 'mgw_upstream_reconnects_total', { reason: 'handshake_rejected' }) >= 3);
+  });
+
+  it('an acked but silent subscription is resubscribed', async () => {
+    stack = await startStack({ kraken: { snapshotTimeoutMs: 500, staleAfterMs: 60_000 } });
+    stack.sim.silentSubscriptions('ETH/USD', true);
+    bot = await Bot.connect(stack.wsUrl);
+    await bot.request({ op: 'subscribe', id: 1, channel: 'book', exchange: 'kraken', symbol: 'ETH/USD', depth: 25 });
+    const sim = stack.sim;
+    await waitFor(() => sim.subscribeRequests('ETH/USD', 'book') >= 1, 5_000, 'first subscribe');
+    sim.silentSubscriptions('ETH/USD', false);
+    await bot.next(isLiveSnapshot('ETH/USD'), 'snapshot after the resubscribe');
+    assert.equal(sim.unsubscribeRequests('ETH/USD', 'book'), 1, 'unsubscribe then subscribe');
+    assert.equal(sim.subscribeRequests('ETH/USD', 'book'), 2);
+    assert.ok(await metricValue(stack.gateway, 'mgw_book_resyncs_total', { reason: 'snapshot_timeout' }) >= 1);
+    await assertBookMatchesTruth(stack, bot, 'ETH/USD');
+  });
+
+  it('maintenance status → books stale with the reason; online → resync → live', async () => {
+    const { stack, bot } = await start({ kraken: { staleAfterMs: 60_000 } });
+    await waitFor(() => has(bot, isLiveSnapshot('BTC/USD')) && has(bot, isLiveSnapshot('ETH/USD')), 5_000, 'live');
+    const from = bot.client.received.length;
+    stack.sim.sendStatus('maintenance');
+    await bot.next((m) => m.type === 'status' && m.symbol === 'BTC/USD' && m.state === 'stale' && m.reason === 'maintenance',
+      'maintenance published', from);
+    const ready = await fetch(`${stack.httpUrl}/readyz`);
+    assert.equal(ready.status, 503);
+    stack.sim.sendStatus('online');
+    await bot.next((m) => isLiveSnapshot('BTC/USD')(m), 'live again', from);
+    await waitFor(async () => (await fetch(`${stack.httpUrl}/readyz`)).status === 200, 5_000, 'ready again');
+    await assertBookMatchesTruth(stack, bot, 'BTC/USD');
+  });
+
+  it('close 1013 "Market data unavailable" → reconnect after the maintenance delay', async () => {
+    const { stack, bot } = await start({ kraken: { reconnect: { maintenanceDelayMs: 300 } } });
+    await waitFor(() => has(bot, isLiveSnapshot('BTC/USD')), 5_000, 'live');
+    const from = bot.client.received.length;
+    const droppedAt = Date.now();
+    stack.sim.dropConnections(1013);
+    await bot.next(isLiveSnapshot('BTC/USD'), 'live again', from);
+    assert.ok(Date.now() - droppedAt >= 300, 'waited at least the maintenance delay');
+    assert.ok(await metricValue(stack.gateway, 'mgw_upstream_reconnects_total', { reason: 'maintenance' }) >= 1);
+  });
+
+  it('an unknown symbol is rejected by the venue: published as subscribe_failed, others stay live', async () => {
+    stack = await startStack({ kraken: { symbols: ['BTC/USD', 'DOGE/USD'], staleAfterMs: 60_000 }, sim: { symbols: ['BTC/USD'] } });
+    bot = await Bot.connect(stack.wsUrl);
+    await bot.request({ op: 'subscribe', id: 1, channel: 'book', exchange: 'kraken', symbol: 'DOGE/USD', depth: 10 });
+    await bot.request({ op: 'subscribe', id: 2, channel: 'book', exchange: 'kraken', symbol: 'BTC/USD', depth: 10 });
+    await bot.next((m) => m.type === 'status' && m.symbol === 'DOGE/USD' && m.reason === 'subscribe_failed', 'failure published');
+    await bot.next(isLiveSnapshot('BTC/USD'), 'BTC/USD live');
+    const ready = await (await fetch(`${stack.httpUrl}/readyz`)).json() as { ready: boolean; reasons: { symbol: string }[] };
+    assert.equal(ready.ready, false);
+    assert.deepEqual(ready.reasons.map((r) => r.symbol), ['DOGE/USD']);
+  });
+});
