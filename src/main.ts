@@ -12,15 +12,21 @@ const EXIT_START_FAILED = 1;
 async function main(): Promise<void> {
   const loaded = loadConfig({ argv: process.argv.slice(2), env: process.env });
   if (!loaded.ok) {
-    process.stderr.write(`${formatConfigError(loaded.error)}\n`);
+    process.stderr.write(formatConfigError(loaded.error));
     process.exit(EXIT_CONFIG);
   }
   if (loaded.printConfig) {
-    process.stdout.write(`${redactedConfigJson(loaded.config)}\n`);
+    process.stdout.write(redactedConfigJson(loaded.config));
     return;
   }
   const { config } = loaded;
-  const logs = createLogger(config.logging, readHostEnvironment());
+  let logs;
+  try {
+    logs = createLogger(config.logging, readHostEnvironment());
+  } catch (error) {
+    process.stderr.write(`market-gateway: logging.dir: ${(error as Error).message}\n`);
+    process.exit(EXIT_CONFIG);
+  }
   const { logger } = logs;
   for (const warning of loaded.warnings) logger.warn({ event: 'config_warning' }, warning);
   logger.info({ event: 'starting', configFile: loaded.configFile ?? null, logDirectory: logs.directory }, 'market-gateway starting');
