@@ -150,4 +150,17 @@ describe('gateway recovers from upstream faults', () => {
     assert.equal(ready.ready, false);
     assert.deepEqual(ready.reasons.map((r) => r.symbol), ['DOGE/USD']);
   });
+
+  it('shards symbols over connections of at most maxSymbolsPerConnection; a drop on one leaves the other live', async () => {
+    stack = await startStack({ kraken: { maxSymbolsPerConnection: 1 } });
+    const sim = stack.sim;
+    await waitFor(() => sim.connectionCount === 2, 5_000, 'two upstream connections');
+    bot = await Bot.connect(stack.wsUrl);
+    for (const [id, symbol] of ['BTC/USD', 'ETH/USD'].entries()) {
+      await bot.request({ op: 'subscribe', id, channel: 'book', exchange: 'kraken', symbol, depth: 10 });
+    }
+    await waitFor(() => has(bot!, isLiveSnapshot('BTC/USD')) && has(bot!, isLiveSnapshot('ETH/USD')), 5_000, 'live');
+    const status = await (await fetch(`${stack.httpUrl}/v1/status`)).json() as { exchanges: { kraken: { connections: { symbols: string[] }[] } } };
+    assert.deepEqual(status.exchanges.kraken.connections.map((c) => c.symbols), [['BTC/USD'], ['ETH/USD']]);
+  });
 });
