@@ -1,6 +1,9 @@
 // `npm run sim -- <venue> [--port 8790] [--host 127.0.0.1] [--seed N] [--symbols A/B,C/D] [--update-interval-ms N]`
+// `npm run sim -- kraken-replay --capture file.cbcap [--capture …] [--speed 1]` plays back real captures.
 // Starts one venue simulator, prints its URL, stops on SIGINT/SIGTERM. A venue is one entry in VENUES.
 import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { startKrakenReplayServer } from './kraken/replay-server.ts';
 import { startKrakenSimulator } from './kraken/server.ts';
 
 interface CliOptions {
@@ -10,6 +13,10 @@ interface CliOptions {
   readonly symbols?: string[];
   readonly updateIntervalMs?: number;
   readonly idleTimeoutMs?: number;
+  /** kraken-replay: capture files (.cbcap) to play back. */
+  readonly captures: string[];
+  /** kraken-replay: 1 = as captured, 0 = as fast as possible. */
+  readonly speed: number;
 }
 
 interface RunningSimulator {
@@ -27,10 +34,19 @@ const VENUES: Readonly<Record<string, VenueSimulator>> = {
     description: 'Kraken Spot WebSocket v2 (book, trade, instrument, heartbeat, ping)',
     start: (options) => startKrakenSimulator(options),
   },
+  'kraken-replay': {
+    description: 'plays back real Kraken captures (--capture file.cbcap, repeatable; --speed 1)',
+    start: (options) => {
+      if (options.captures.length === 0) throw new RangeError('kraken-replay needs at least one --capture <file.cbcap>');
+      return startKrakenReplayServer({ host: options.host, port: options.port, speed: options.speed,
+        captures: options.captures.map((file) => ({ file: resolve(file) })) });
+    },
+  },
 };
 
 const USAGE = `usage: npm run sim -- <venue> [--port 8790] [--host 127.0.0.1] [--seed N] [--symbols BTC/USD,ETH/USD]
        [--update-interval-ms 50] [--idle-timeout-ms 60000]
+       npm run sim -- kraken-replay --port 8790 --capture ../shared/fixtures/kraken/captures/crossbook_kraken_ethusd_d25.cbcap [--speed 1]
 venues: ${Object.entries(VENUES).map(([name, venue]) => `${name} — ${venue.description}`).join('; ')}`;
 
 function integer(name: string, text: string | undefined): number | undefined {
@@ -51,6 +67,8 @@ function parseCli(argv: readonly string[]): { venue: VenueSimulator; name: strin
       symbols: { type: 'string' },
       'update-interval-ms': { type: 'string' },
       'idle-timeout-ms': { type: 'string' },
+      capture: { type: 'string', multiple: true },
+      speed: { type: 'string', default: '1' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -69,6 +87,8 @@ function parseCli(argv: readonly string[]): { venue: VenueSimulator; name: strin
       symbols: values.symbols?.split(',').map((symbol) => symbol.trim().toUpperCase()).filter((symbol) => symbol !== ''),
       updateIntervalMs: integer('update-interval-ms', values['update-interval-ms']),
       idleTimeoutMs: integer('idle-timeout-ms', values['idle-timeout-ms']),
+      captures: values.capture ?? [],
+      speed: Number(values.speed),
     },
   };
 }
