@@ -7,18 +7,10 @@ export const KRAKEN_FIXTURES = new URL('../../../shared/fixtures/kraken/', impor
 export const KRAKEN_CAPTURES = new URL('captures/', KRAKEN_FIXTURES);
 export const KRAKEN_DOCS = new URL('docs/', KRAKEN_FIXTURES);
 
-export interface CapturedFrame {
-  /** Receive time in ns; only differences are meaningful (steady clock). */
-  readonly receivedNs: bigint;
-  readonly text: string;
-}
+// The cbcap reader is runtime code (the replay server plays captures back), so tests share it from src/.
+import { readCbcapFile, type CapturedFrame } from '../../src/sim/kraken/cbcap.ts';
 
-export interface CbcapCapture {
-  readonly venue: string;
-  readonly symbol: string;
-  readonly startNs: bigint;
-  readonly frames: CapturedFrame[];
-}
+export { parseCbcap, readCbcapFile as readCbcap, type Cbcap as CbcapCapture, type CapturedFrame } from '../../src/sim/kraken/cbcap.ts';
 
 export interface NdjsonCapture {
   /** Line 1: capture metadata (`symbol`, `depth`, `subscribe`, …). */
@@ -43,40 +35,6 @@ export function readLines(url: URL): string[] {
   return readFileSync(url, 'utf8').split('\n').filter((line) => line.length > 0);
 }
 
-/**
- * crossbook cbcap: line 1 `CBCAP1 <venue> <symbol> <start_unix_ns>`, then repeated
- * `<recv_ts_ns> <byte_count>\n<payload bytes>\n`. Payloads are read by byte count, not by line.
- */
-export function parseCbcap(bytes: Uint8Array): CbcapCapture {
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let offset = 0;
-  const readLine = (): string => {
-    const end = buffer.indexOf(0x0a, offset);
-    if (end === -1) throw new Error(`cbcap: missing newline after byte ${offset}`);
-    const line = buffer.toString('latin1', offset, end);
-    offset = end + 1;
-    return line;
-  };
-  const [magic, venue, symbol, start] = readLine().split(' ');
-  if (magic !== 'CBCAP1' || venue === undefined || symbol === undefined || start === undefined) {
-    throw new Error('cbcap: bad header');
-  }
-  const frames: CapturedFrame[] = [];
-  while (offset < buffer.length) {
-    const header = readLine();
-    const match = /^(\d+) (\d+)$/.exec(header);
-    if (match === null) throw new Error(`cbcap: bad record header "${header}" at byte ${offset}`);
-    const end = offset + Number(match[2]);
-    if (end >= buffer.length || buffer[end] !== 0x0a) throw new Error(`cbcap: payload at byte ${offset} overruns`);
-    frames.push({ receivedNs: BigInt(match[1]!), text: buffer.toString('utf8', offset, end) });
-    offset = end + 1;
-  }
-  return { venue, symbol, startNs: BigInt(start), frames };
-}
-
-export function readCbcap(url: URL): CbcapCapture {
-  return parseCbcap(readFileSync(url));
-}
 
 /**
  * DepthCharge ndjson: `{"rx_ns":…,["dir":"tx",]"frame":<wire JSON spliced verbatim>}` after a metadata line.
@@ -104,7 +62,7 @@ export function readNdjsonCapture(url: URL): NdjsonCapture {
 /** Received frames of any wire-exact capture in captures/, by file name (`.cbcap`, `.frames.jsonl`, `.ndjson`). */
 export function readKrakenCaptureFrames(name: string): string[] {
   const url = new URL(name, KRAKEN_CAPTURES);
-  if (name.endsWith('.cbcap')) return readCbcap(url).frames.map((frame) => frame.text);
+  if (name.endsWith('.cbcap')) return readCbcapFile(url).frames.map((frame) => frame.text);
   if (name.endsWith('.frames.jsonl')) return readLines(url);
   if (name.endsWith('.ndjson')) return readNdjsonCapture(url).frames.map((frame) => frame.text);
   throw new Error(`${name} is not a wire-exact capture`);

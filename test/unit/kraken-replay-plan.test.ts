@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { readCbcapFile } from '../../src/sim/kraken/cbcap.ts';
 import { buildReplayPlan, finalBook, replayBook } from '../../src/sim/kraken/replay-plan.ts';
 import { frameKind } from '../../src/sim/kraken/wire-read.ts';
-import { KRAKEN_CAPTURES, readCbcap, readLines } from '../support/kraken-fixtures.ts';
+import { KRAKEN_CAPTURES, readLines } from '../support/kraken-fixtures.ts';
 
 const CAPTURES = [
   { name: 'crossbook_kraken_btcusd_d10_l2', symbol: 'BTC/USD', depth: 10, books: 297, collapsed: 4 },
@@ -15,10 +15,8 @@ describe('replay plan from real captures', () => {
   for (const capture of CAPTURES) {
     const url = new URL(`${capture.name}.cbcap`, KRAKEN_CAPTURES);
 
-    it(`${capture.symbol}: the runtime cbcap reader agrees with the fixture reader and the .frames.jsonl`, () => {
+    it(`${capture.symbol}: the cbcap reader yields exactly the frames of the .frames.jsonl`, () => {
       const ours = readCbcapFile(url);
-      const theirs = readCbcap(url);
-      assert.deepEqual(ours.frames, theirs.frames);
       assert.equal(ours.symbol, capture.symbol);
       assert.deepEqual(ours.frames.map((frame) => frame.text), readLines(new URL(`${capture.name}.frames.jsonl`, KRAKEN_CAPTURES)));
     });
