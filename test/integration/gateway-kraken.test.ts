@@ -98,6 +98,21 @@ describe('gateway + Kraken simulator', () => {
     bot.ws.close();
   });
 
+  it('a garbled venue frame that hid book changes is counted and resyncs that book', async () => {
+    const bot = await Bot.connect(stack.wsUrl);
+    await subscribeBook(bot, 'ETH/USD', 25, 1);
+    await waitFor(() => countOf(bot, (m) => m.type === 'book_snapshot') >= 1, 5_000, 'snapshot');
+    const parseErrorsBefore = await metricValue(stack.gateway, 'mgw_upstream_parse_errors_total');
+    const from = bot.client.received.length;
+    stack.sim.truncateNextBookFrame('ETH/USD');
+    await bot.next((m) => m.type === 'status' && m.state === 'resyncing' && m.reason === 'malformed_frame', 'resync on a malformed frame', from);
+    await bot.next((m) => m.type === 'book_snapshot', 'fresh snapshot', from);
+    assert.equal(await metricValue(stack.gateway, 'mgw_upstream_parse_errors_total') - parseErrorsBefore, 1);
+    await waitFor(() => countOf(bot, (m) => m.type === 'book_update') > 10, 5_000, 'updates again');
+    await assertBookMatchesTruth(stack, bot, 'ETH/USD', 25);
+    bot.ws.close();
+  });
+
   it('bad bot input gets errors with stable codes and the connection lives', async () => {
     const bot = await Bot.connect(stack.wsUrl);
     const cases: [unknown, string][] = [

@@ -12,6 +12,7 @@ export class FaultState {
   handshakeDelayMs: number;
   private rejection: { status: HandshakeRejectStatus; remaining: number } | undefined;
   private readonly corruptions = new Set<string>();
+  private readonly truncations = new Set<string>();
   private readonly silentSymbols = new Set<string>();
   private msgRateRejections = 0;
   /** `dropAfterFrames` called with no connection open: applies to the next one. */
@@ -42,6 +43,14 @@ export class FaultState {
     return this.corruptions.delete(symbol);
   }
 
+  truncateNextBookFrame(symbol: string): void {
+    this.truncations.add(symbol);
+  }
+
+  takeTruncation(symbol: string): boolean {
+    return this.truncations.delete(symbol);
+  }
+
   setSilent(symbol: string, silent: boolean): void {
     if (silent) this.silentSymbols.add(symbol);
     else this.silentSymbols.delete(symbol);
@@ -60,6 +69,11 @@ export class FaultState {
     this.msgRateRejections--;
     return true;
   }
+}
+
+/** Cut a frame mid-way, as a broken proxy or a bug would: invalid JSON that hid real book changes. */
+export function truncateFrame(frame: string): string {
+  return frame.slice(0, Math.floor(frame.length / 2));
 }
 
 /** Corrupt a checksum so any client verifying it must notice. */

@@ -4,7 +4,7 @@ import { crc32Ascii } from '../../core/crc32.ts';
 import type { LevelText } from '../../core/model.ts';
 import { windowedUpdate } from './book-window.ts';
 import { subscriptionKey, type SimConnection } from './connection.ts';
-import { corruptChecksum, type FaultState } from './faults.ts';
+import { corruptChecksum, truncateFrame, type FaultState } from './faults.ts';
 import { KrakenMarket, type BookView, type MarketBatch } from './market.ts';
 import type { ResolvedSimulatorOptions } from './options.ts';
 import { bookFrame, rfc3339Micros, tradeFrame, type SimTrade } from './wire-format.ts';
@@ -104,9 +104,10 @@ export class MarketFeed {
     }
     if (outgoing.length === 0) return;
     const checksum = this.outgoingChecksum(symbol, batch.checksum);
+    const truncate = this.faults.takeTruncation(symbol);
     for (const { bids, asks, connections } of outgoing) {
       const frame = bookFrame('update', { symbol, bids, asks, checksum, timestamp: batch.timestamp });
-      for (const connection of connections) connection.send(frame);
+      for (const connection of connections) connection.send(truncate ? truncateFrame(frame) : frame);
     }
   }
 

@@ -49,6 +49,8 @@ export interface KrakenSimulator {
   stopHeartbeats(stopped?: boolean): void;
   /** The next book frame (snapshot or update) for `symbol` carries a wrong checksum. */
   corruptNextChecksum(symbol: string): void;
+  /** The next book update for `symbol` is cut mid-way (invalid JSON hiding real changes). */
+  truncateNextBookFrame(symbol: string): void;
   /** Answer the next `count` upgrades with this HTTP status instead of 101. */
   rejectHandshakes(status: HandshakeRejectStatus, count?: number): void;
   /** Push a `status` update to every connection; new connections get it too. */
@@ -159,6 +161,11 @@ class KrakenSimulatorServer implements KrakenSimulator {
 
   stopHeartbeats(stopped = true): void {
     this.faults.heartbeatsStopped = stopped;
+  }
+
+  truncateNextBookFrame(symbol: string): void {
+    this.feed.market(symbol);
+    this.faults.truncateNextBookFrame(symbol);
   }
 
   corruptNextChecksum(symbol: string): void {
