@@ -2,6 +2,7 @@
 // Full jitter (delay = random × min(cap, base × 2^failures)), a fast first retry after a healthy session,
 // a floor after maintenance, and a sliding-window connect budget so a venue's per-IP limit is never hit.
 import type { ReconnectConfig } from '../config/types.ts';
+import { ConnectBudget } from './connect-budget.ts';
 
 export type ReconnectCause =
   | 'initial'
@@ -30,9 +31,13 @@ const RATE_LIMITED_FLOOR_FACTOR = 0.5;
 
 export class ReconnectPolicy {
   private failures = 0;
-  private readonly attempts: number[] = [];
 
-  constructor(private readonly config: ReconnectConfig, private readonly random: () => number = Math.random) {}
+  /** `budget` is shared by every connection to the same venue (the limit is per IP). */
+  constructor(
+    private readonly config: ReconnectConfig,
+    private readonly random: () => number = Math.random,
+    private readonly budget: ConnectBudget = new ConnectBudget(config),
+  ) {}
 
   /** The first data frame proves the session healthy: the next retry is fast again. */
   markHealthy(): void {
@@ -41,8 +46,7 @@ export class ReconnectPolicy {
 
   /** Record a connection attempt starting at `now` (counts against the budget). */
   recordAttempt(now: number): void {
-    this.prune(now);
-    this.attempts.push(now);
+    this.budget.record(now);
   }
 
   /** Delay before the next attempt after a failure or close with `cause`. */
@@ -53,27 +57,12 @@ export class ReconnectPolicy {
     if (cause === 'maintenance') delayMs = Math.max(delayMs, this.config.maintenanceDelayMs);
     if (cause === 'rate_limited') delayMs = Math.max(delayMs, Math.floor(this.config.maxDelayMs * RATE_LIMITED_FLOOR_FACTOR));
     this.failures++;
-    const budgetWaitMs = Math.max(0, this.budgetFreeAt(now + delayMs) - (now + delayMs));
+    const budgetWaitMs = Math.max(0, this.budget.freeAt(now + delayMs) - (now + delayMs));
     return { delayMs: delayMs + budgetWaitMs, budgetWaitMs, failures: this.failures };
   }
 
-  /** Attempts made within the budget window ending at `now`. */
+  /** Attempts made within the budget window ending at `now` (by every connection sharing the budget). */
   attemptsInWindow(now: number): number {
-    this.prune(now);
-    return this.attempts.length;
-  }
-
-  /** Earliest time ≥ `at` when one more attempt fits in the budget. */
-  private budgetFreeAt(at: number): number {
-    const live = this.attempts.filter((time) => time > at - this.config.budgetWindowMs);
-    if (live.length < this.config.budgetAttempts) return at;
-    return live[live.length - this.config.budgetAttempts]! + this.config.budgetWindowMs;
-  }
-
-  private prune(now: number): void {
-    const cutoff = now - this.config.budgetWindowMs;
-    let drop = 0;
-    while (drop < this.attempts.length && this.attempts[drop]! <= cutoff) drop++;
-    if (drop > 0) this.attempts.splice(0, drop);
+    return this.budget.used(now);
   }
 }

@@ -8,7 +8,7 @@ import type { ReconnectCause } from './reconnect-policy.ts';
 import { SubscriptionTracker } from './subscription-tracker.ts';
 import type { UpstreamConnectionDeps } from './upstream-connection.ts';
 
-export interface SessionDriverDeps extends UpstreamConnectionDeps {
+export interface SessionDriverDeps extends Omit<UpstreamConnectionDeps, 'budget' | 'random' | 'now'> {
   readonly now: () => number;
   readonly send: (payload: string) => void;
   readonly end: (cause: ReconnectCause, detail: string) => void;

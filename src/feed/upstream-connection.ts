@@ -8,6 +8,7 @@ import type { BookStore } from '../book/book-store.ts';
 import type { VenueConfig } from '../config/types.ts';
 import type { ExchangeId } from '../core/model.ts';
 import type { VenueAdapter } from '../exchanges/types.ts';
+import type { ConnectBudget } from './connect-budget.ts';
 import type { ConnectionState, FeedMetrics, FeedObserver } from './feed-events.ts';
 import { type ReconnectCause, ReconnectPolicy } from './reconnect-policy.ts';
 import { SessionDriver } from './session-driver.ts';
@@ -21,6 +22,8 @@ export interface UpstreamConnectionDeps {
   readonly store: BookStore;
   readonly observe: FeedObserver;
   readonly metrics: FeedMetrics;
+  /** The venue's connection-attempt budget, shared by all its connections. */
+  readonly budget: ConnectBudget;
   readonly now?: () => number;
   readonly random?: () => number;
 }
@@ -48,7 +51,7 @@ export class UpstreamConnection {
   private readonly now: () => number;
 
   constructor(private readonly deps: UpstreamConnectionDeps) {
-    this.policy = new ReconnectPolicy(deps.config.reconnect, deps.random);
+    this.policy = new ReconnectPolicy(deps.config.reconnect, deps.random, deps.budget);
     this.now = deps.now ?? Date.now;
   }
 

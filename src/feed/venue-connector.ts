@@ -4,6 +4,7 @@ import type { BookStore } from '../book/book-store.ts';
 import type { VenueConfig } from '../config/types.ts';
 import type { ExchangeId } from '../core/model.ts';
 import type { VenueAdapter } from '../exchanges/types.ts';
+import { ConnectBudget } from './connect-budget.ts';
 import type { FeedMetrics, FeedObserver } from './feed-events.ts';
 import { UpstreamConnection } from './upstream-connection.ts';
 
@@ -28,8 +29,9 @@ export class VenueConnector {
       store.register(adapter.exchange, symbol, { depth: config.bookDepth, checksum: adapter.bookChecksum });
     }
     const shardSize = Math.max(1, Math.min(config.maxSymbolsPerConnection, adapter.maxSymbolsPerConnection));
+    const budget = new ConnectBudget(config.reconnect);
     this.connections = shard(config.symbols, shardSize).map((symbols, index) => new UpstreamConnection({
-      ...deps, exchange: adapter.exchange, id: index + 1, symbols,
+      ...deps, exchange: adapter.exchange, id: index + 1, symbols, budget,
     }));
   }
 

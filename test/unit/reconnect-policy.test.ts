@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { ConnectBudget } from '../../src/feed/connect-budget.ts';
 import { ReconnectPolicy } from '../../src/feed/reconnect-policy.ts';
 
 const config = { minDelayMs: 250, maxDelayMs: 30_000, maintenanceDelayMs: 5_000, budgetAttempts: 4, budgetWindowMs: 60_000 };
@@ -39,5 +40,15 @@ describe('ReconnectPolicy', () => {
     assert.equal(decision.delayMs, 57_000);
     assert.equal(policy.attemptsInWindow(60_001), 3);
     assert.equal(policy.next('closed', 60_001).budgetWaitMs, 0);
+  });
+
+  it('connections of one venue share its budget (the limit is per IP)', () => {
+    const budget = new ConnectBudget(config);
+    const first = new ReconnectPolicy(config, () => 0, budget);
+    const second = new ReconnectPolicy(config, () => 0, budget);
+    for (const at of [0, 1_000]) first.recordAttempt(at);
+    for (const at of [2_000, 3_000]) second.recordAttempt(at);
+    assert.equal(first.attemptsInWindow(3_000), 4);
+    assert.equal(second.next('closed', 3_000).budgetWaitMs, 57_000);
   });
 });
