@@ -48,9 +48,10 @@ export class BookSide {
 
   /** Keep only the best `depth` levels. */
   truncate(depth: number): void {
-    if (this.levels.length > depth) {
-      this.keys.length = depth;
-      this.levels.length = depth;
+    // pop, not `length =` (a runtime call): an update leaves at most a level or two beyond the depth.
+    while (this.levels.length > depth) {
+      this.keys.pop();
+      this.levels.pop();
     }
   }
 

@@ -63,19 +63,24 @@ export function bookKeyText(exchange: ExchangeId, symbol: string): string {
 }
 
 export class BookStore {
-  private readonly entries = new Map<string, BookEntry>();
+  /** exchange → symbol → entry, so a lookup on the hot path builds no key string. */
+  private readonly entries = new Map<ExchangeId, Map<string, BookEntry>>();
+  private readonly all: BookEntry[] = [];
   private readonly listeners: StoreListener[] = [];
 
   constructor(private readonly options: { readonly tradeBufferSize: number }) {}
 
   register(exchange: ExchangeId, symbol: string, registration: BookRegistration): void {
-    const key = bookKeyText(exchange, symbol);
-    if (this.entries.has(key)) return;
-    this.entries.set(key, {
+    if (this.find(exchange, symbol) !== undefined) return;
+    let bySymbol = this.entries.get(exchange);
+    if (bySymbol === undefined) this.entries.set(exchange, bySymbol = new Map());
+    const entry: BookEntry = {
       exchange, symbol, state: 'awaiting-snapshot', reason: undefined, depth: registration.depth,
       book: new OrderBook(), exchangeTime: '', version: 0, checksum: registration.checksum,
       trades: new TradeBuffer(this.options.tradeBufferSize),
-    });
+    };
+    bySymbol.set(symbol, entry);
+    this.all.push(entry);
   }
 
   addListener(listener: StoreListener): () => void {
@@ -87,19 +92,19 @@ export class BookStore {
   }
 
   get(exchange: ExchangeId, symbol: string): BookView | undefined {
-    return this.entries.get(bookKeyText(exchange, symbol));
+    return this.find(exchange, symbol);
   }
 
   has(exchange: ExchangeId, symbol: string): boolean {
-    return this.entries.has(bookKeyText(exchange, symbol));
+    return this.find(exchange, symbol) !== undefined;
   }
 
   list(): BookView[] {
-    return [...this.entries.values()];
+    return [...this.all];
   }
 
   recentTrades(exchange: ExchangeId, symbol: string, limit: number): NormalizedTrade[] {
-    return this.entries.get(bookKeyText(exchange, symbol))?.trades.recent(limit) ?? [];
+    return this.find(exchange, symbol)?.trades.recent(limit) ?? [];
   }
 
   /** A full book from the venue. Verified before it goes live. */
@@ -178,8 +183,12 @@ export class BookStore {
     for (const listener of this.listeners) listener.bookStateChanged?.(entry, previous);
   }
 
+  private find(exchange: ExchangeId, symbol: string): BookEntry | undefined {
+    return this.entries.get(exchange)?.get(symbol);
+  }
+
   private require(exchange: ExchangeId, symbol: string): BookEntry {
-    const entry = this.entries.get(bookKeyText(exchange, symbol));
+    const entry = this.find(exchange, symbol);
     if (entry === undefined) throw new Error(`book ${exchange} ${symbol} is not registered`);
     return entry;
   }

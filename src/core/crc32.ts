@@ -1,7 +1,9 @@
 // CRC-32/IEEE (zlib): reflected polynomial 0xEDB88320, init and final xor 0xFFFFFFFF. Incremental over ASCII text,
 // so a checksum payload is never materialized as one string (zlib.crc32 only exists from Node 20.15).
 
-const TABLE = buildTable();
+/** Exported for allocation-free CRCs over decimal digits (kraken/checksum.ts). */
+export const CRC32_TABLE = buildTable();
+const TABLE = CRC32_TABLE;
 
 function buildTable(): Uint32Array {
   const table = new Uint32Array(256);

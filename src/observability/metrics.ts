@@ -90,9 +90,11 @@ export interface GatewayMetrics {
   setEngine(engine: string): void;
 }
 
-function createInstruments(registry: Registry, lastDataAt: ReadonlyMap<ExchangeId, number[]>, now: () => number):
-GatewayInstruments {
+function createInstruments(registry: Registry, lastDataAt: ReadonlyMap<ExchangeId, number[]>, now: () => number,
+  flushUpstreamCounts: () => void): GatewayInstruments {
   const registers = [registry];
+  const deferredCounter = (name: string, help: string): Counter<'exchange'> =>
+    new Counter({ name, help, labelNames: ['exchange'] as const, registers, collect: flushUpstreamCounts });
   const counter = <T extends string>(name: string, help: string, labelNames: readonly T[]): Counter<T> =>
     new Counter<T>({ name, help, labelNames, registers });
   const gauge = <T extends string>(name: string, help: string, labelNames: readonly T[]): Gauge<T> =>
@@ -102,8 +104,8 @@ GatewayInstruments {
     connectionState: gauge('mgw_upstream_connection_state', '1 for the current state of each upstream connection, 0 '
       + 'for the others.', ['exchange', 'connection', 'state']),
     reconnects: counter('mgw_upstream_reconnects_total', 'Upstream reconnections scheduled, by cause.', ['exchange', 'reason']),
-    framesReceived: counter('mgw_upstream_frames_received_total', 'Upstream WebSocket frames received.', ['exchange']),
-    bytesReceived: counter('mgw_upstream_bytes_received_total', 'Upstream WebSocket payload bytes received.', ['exchange']),
+    framesReceived: deferredCounter('mgw_upstream_frames_received_total', 'Upstream WebSocket frames received.'),
+    bytesReceived: deferredCounter('mgw_upstream_bytes_received_total', 'Upstream WebSocket payload bytes received.'),
     parseErrors: counter('mgw_upstream_parse_errors_total', 'Upstream frames that could not be parsed or had an unknown '
       + 'shape.', ['exchange']),
     checksumMismatches: counter('mgw_book_checksum_mismatches_total', 'Book checksums that did not match the venue\'s.',
@@ -146,12 +148,19 @@ export function createMetrics(options: MetricsOptions): GatewayMetrics {
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'mgw_' });
   const lastDataAt = new Map<ExchangeId, number[]>(ALL_EXCHANGES.map((id) => [id, []]));
   const now = options.now ?? Date.now;
-  const m = createInstruments(registry, lastDataAt, now);
-
-  const upstream = new Map(ALL_EXCHANGES.map((exchange) => [exchange, {
-    frames: m.framesReceived.labels(exchange), bytes: m.bytesReceived.labels(exchange),
-    seconds: m.frameProcessing.labels(exchange),
-  }]));
+  // Frame and byte counts are plain numbers on the hot path (prom-client hashes labels on every inc); the counters
+  // take them at scrape time through their collect().
+  const upstream = new Map(ALL_EXCHANGES.map((exchange) => [exchange, { frames: 0, bytes: 0 }]));
+  const flushUpstreamCounts = (): void => {
+    for (const [exchange, counts] of upstream) {
+      if (counts.frames > 0) m.framesReceived.inc({ exchange }, counts.frames);
+      if (counts.bytes > 0) m.bytesReceived.inc({ exchange }, counts.bytes);
+      counts.frames = 0;
+      counts.bytes = 0;
+    }
+  };
+  const m = createInstruments(registry, lastDataAt, now, flushUpstreamCounts);
+  const processing = new Map(ALL_EXCHANGES.map((exchange) => [exchange, m.frameProcessing.labels(exchange)]));
   const sent = new Map(CLIENT_MESSAGE_TYPES.map((type) => [type, m.clientMessagesSent.labels(type)]));
   for (const exchange of options.exchanges ?? []) {
     for (const c of [m.framesReceived, m.bytesReceived, m.parseErrors, m.tradesDeduplicated, m.connectBudgetWaits,
@@ -174,9 +183,9 @@ export function createMetrics(options: MetricsOptions): GatewayMetrics {
     frameReceived(exchange, bytes, processingSeconds) {
       const u = upstream.get(exchange);
       if (u === undefined) return;
-      u.frames.inc();
-      u.bytes.inc(bytes);
-      u.seconds.observe(processingSeconds);
+      u.frames++;
+      u.bytes += bytes;
+      processing.get(exchange)!.observe(processingSeconds);
     },
     dataReceived(exchange, connection, atMs) {
       const connections = lastDataAt.get(exchange);

@@ -13,13 +13,20 @@ export type StatusReason = BookStatusReason | 'starting';
 /** State in a `status` message: a book state, or `shutting_down` when the gateway is about to close. */
 export type StatusState = BookState | 'shutting_down';
 
+// Date#toISOString runs once per second; the sub-second part is plain digits (it was ~1 µs of every flush).
+let cachedSecond = Number.NaN;
+let cachedPrefix = '';
+
 /** Epoch milliseconds (may be fractional) → `2026-11-25T10:00:00.123789Z` (microsecond precision). */
 export function formatGatewayTime(epochMs: number): string {
   const micros = Math.round(epochMs * 1000);
-  const wholeMs = Math.floor(micros / 1000);
-  const subMs = micros - wholeMs * 1000;
-  const iso = new Date(wholeMs).toISOString();
-  return `${iso.slice(0, -1)}${subMs < 10 ? '00' : subMs < 100 ? '0' : ''}${subMs}Z`;
+  const second = Math.floor(micros / 1_000_000);
+  if (second !== cachedSecond) {
+    cachedSecond = second;
+    cachedPrefix = new Date(second * 1000).toISOString().slice(0, 20);
+  }
+  const fraction = micros - second * 1_000_000;
+  return `${cachedPrefix}${fraction < 100_000 ? String(fraction).padStart(6, '0') : fraction}Z`;
 }
 
 export function serializeAck(id: RequestId): string {

@@ -3,6 +3,7 @@ import type {
   KrakenAckMessage, KrakenBookMessage, KrakenHeartbeatMessage, KrakenInstrumentMessage, KrakenPongMessage,
   KrakenStatusMessage, KrakenTradeMessage,
 } from './messages.ts';
+import { parseCompactBookFrame } from './book-frame.ts';
 
 export type KrakenFrame =
   | { readonly kind: 'book'; readonly message: KrakenBookMessage }
@@ -25,7 +26,14 @@ const HEARTBEAT: KrakenFrame = { kind: 'heartbeat', message: { channel: 'heartbe
 
 type JsonObject = Record<string, unknown>;
 
+/** Book frames in Kraken's compact wire layout take a one-pass scanner (~2× faster); anything else the JSON path. */
 export function parseKrakenFrame(text: string): KrakenFrame {
+  const book = parseCompactBookFrame(text);
+  return book !== undefined ? { kind: 'book', message: book } : parseKrakenFrameJson(text);
+}
+
+/** The general path: quote exact number tokens, JSON.parse, check the shape. */
+export function parseKrakenFrameJson(text: string): KrakenFrame {
   let value: unknown;
   try {
     value = JSON.parse(text.replace(EXACT_NUMBER_TOKEN, '$1"$2"'));
