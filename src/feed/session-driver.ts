@@ -22,6 +22,8 @@ const DEGRADED_SYSTEM_STATES = new Set(['maintenance', 'cancel_only']);
 
 export class SessionDriver {
   lastDataAt = 0;
+  /** Clock read once per frame; events of that frame use it. */
+  private receivedAt = 0;
   private readonly session: VenueSession;
   private readonly tracker: SubscriptionTracker;
   private sawData = false;
@@ -51,7 +53,8 @@ export class SessionDriver {
 
   frame(text: string, bytes: number): void {
     const started = performance.now();
-    this.run(this.session.onFrame(text, this.deps.now()));
+    this.receivedAt = this.deps.now();
+    this.run(this.session.onFrame(text, this.receivedAt));
     this.deps.metrics.frameReceived(this.deps.exchange, bytes, (performance.now() - started) / 1000);
   }
 
@@ -100,9 +103,8 @@ export class SessionDriver {
     const { store, exchange, id } = this.deps;
     const outcome = applyVenueEvent(store, exchange, event);
     if (outcome.data) {
-      const now = this.deps.now();
-      this.lastDataAt = now;
-      this.deps.metrics.dataReceived(exchange, id, now);
+      this.lastDataAt = this.receivedAt;
+      this.deps.metrics.dataReceived(exchange, id, this.receivedAt);
       if (!this.sawData) {
         this.sawData = true;
         this.deps.healthy();

@@ -1,10 +1,11 @@
 // Prometheus metrics, one prom-client Registry per gateway instance (two gateways in one test process do not
 // collide). Labels are bounded: exchange ids, small connection numbers, symbols from config, reason codes.
 //
-// Per-frame and per-message figures are plain method calls with pre-bound label children (FeedMetrics and
-// DownstreamMetrics are satisfied structurally); everything else arrives as a GatewayEvent through the observer.
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+// Per-frame and per-message figures are plain method calls (FeedMetrics and DownstreamMetrics are satisfied
+// structurally); the per-frame ones count into plain numbers that prom-client reads at scrape time; everything else arrives as a GatewayEvent through the observer.
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { BookState, ExchangeId } from '../core/model.ts';
+import { FrameTimingHistogram } from './frame-timing.ts';
 
 export const CONNECTION_STATES = ['idle', 'connecting', 'subscribing', 'live', 'backoff', 'stopped'] as const;
 export type ConnectionStateName = (typeof CONNECTION_STATES)[number];
@@ -46,7 +47,7 @@ export interface GatewayInstruments {
   readonly resyncs: Counter<'exchange' | 'reason'>;
   readonly secondsSinceLastData: Gauge<'exchange' | 'connection'>;
   readonly bookState: Gauge<'exchange' | 'symbol' | 'state'>;
-  readonly frameProcessing: Histogram<'exchange'>;
+  readonly frameProcessing: FrameTimingHistogram;
   readonly clientsConnected: Gauge;
   readonly clientMessagesSent: Counter<'type'>;
   readonly slowClientSnapshots: Counter;
@@ -125,8 +126,7 @@ function createInstruments(registry: Registry, lastDataAt: ReadonlyMap<ExchangeI
     }),
     bookState: gauge('mgw_book_state', '1 for the current state of each book, 0 for the others.',
       ['exchange', 'symbol', 'state']),
-    frameProcessing: new Histogram({ name: 'mgw_frame_processing_seconds', help: 'Time to parse and apply one upstream '
-      + 'frame.', labelNames: ['exchange'] as const, buckets: [...FRAME_PROCESSING_BUCKETS], registers }),
+    frameProcessing: new FrameTimingHistogram(FRAME_PROCESSING_BUCKETS, ALL_EXCHANGES),
     clientsConnected: new Gauge({ name: 'mgw_clients_connected', help: 'Bot connections open now.', registers }),
     clientMessagesSent: counter('mgw_client_messages_sent_total', 'Messages queued to bots, by type.', ['type']),
     slowClientSnapshots: new Counter({ name: 'mgw_client_snapshots_for_slow_clients_total', help: 'Book snapshots sent '
@@ -160,7 +160,6 @@ export function createMetrics(options: MetricsOptions): GatewayMetrics {
     }
   };
   const m = createInstruments(registry, lastDataAt, now, flushUpstreamCounts);
-  const processing = new Map(ALL_EXCHANGES.map((exchange) => [exchange, m.frameProcessing.labels(exchange)]));
   const sent = new Map(CLIENT_MESSAGE_TYPES.map((type) => [type, m.clientMessagesSent.labels(type)]));
   for (const exchange of options.exchanges ?? []) {
     for (const c of [m.framesReceived, m.bytesReceived, m.parseErrors, m.tradesDeduplicated, m.connectBudgetWaits,
@@ -178,14 +177,14 @@ export function createMetrics(options: MetricsOptions): GatewayMetrics {
   return {
     registry,
     contentType: registry.contentType,
-    metricsText: () => registry.metrics(),
+    metricsText: async () => `${await registry.metrics()}${m.frameProcessing.exposition()}`,
     instruments: m,
     frameReceived(exchange, bytes, processingSeconds) {
       const u = upstream.get(exchange);
       if (u === undefined) return;
       u.frames++;
       u.bytes += bytes;
-      processing.get(exchange)!.observe(processingSeconds);
+      m.frameProcessing.observe(exchange, processingSeconds);
     },
     dataReceived(exchange, connection, atMs) {
       const connections = lastDataAt.get(exchange);
