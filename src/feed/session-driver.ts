@@ -20,6 +20,12 @@ export interface SessionDriverDeps extends Omit<UpstreamConnectionDeps, 'budget'
 
 const DEGRADED_SYSTEM_STATES = new Set(['maintenance', 'cancel_only']);
 
+/** Why books went stale, as bots see it, when the connection ended for one of these causes. */
+const STALE_REASONS: Partial<Record<ReconnectCause, BookStatusReason>> = {
+  stale_data: 'stale_data', subscribe_timeout: 'subscribe_timeout', snapshot_timeout: 'snapshot_timeout',
+  maintenance: 'maintenance',
+};
+
 export class SessionDriver {
   lastDataAt = 0;
   /** Clock read once per frame; events of that frame use it. */
@@ -83,14 +89,13 @@ export class SessionDriver {
     }
   }
 
-  /** The socket is gone: books on it can no longer be trusted to be current. */
-  ended(stopping: boolean): void {
+  /** The socket is gone: books on it can no longer be trusted to be current. Bots are told why. */
+  ended(stopping: boolean, cause: ReconnectCause): void {
     const { store, exchange } = this.deps;
+    const reason = stopping ? 'shutting_down' : STALE_REASONS[cause] ?? 'connection_lost';
     for (const symbol of this.deps.symbols) {
       const state = store.get(exchange, symbol)?.state;
-      if (state === 'live' || state === 'resyncing') {
-        store.setState(exchange, symbol, 'stale', stopping ? 'shutting_down' : 'connection_lost');
-      }
+      if (state === 'live' || state === 'resyncing') store.setState(exchange, symbol, 'stale', reason);
     }
   }
 

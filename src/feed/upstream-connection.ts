@@ -136,7 +136,7 @@ export class UpstreamConnection {
         ended = true;
         if (ticker !== undefined) clearInterval(ticker);
         this.endSession = undefined;
-        driver.ended(this.abort.signal.aborted);
+        driver.ended(this.abort.signal.aborted, cause);
         closeSocket(socket, this.abort.signal.aborted ? 1000 : 4000, cause);
         if (this.abort.signal.aborted) resolve();
         else reject(new ConnectionEnded(cause, detail));

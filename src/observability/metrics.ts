@@ -92,7 +92,7 @@ export interface GatewayMetrics {
 }
 
 function createInstruments(registry: Registry, lastDataAt: ReadonlyMap<ExchangeId, number[]>, now: () => number,
-  flushUpstreamCounts: () => void): GatewayInstruments {
+  flushUpstreamCounts: () => void, exchanges: readonly ExchangeId[]): GatewayInstruments {
   const registers = [registry];
   const deferredCounter = (name: string, help: string): Counter<'exchange'> =>
     new Counter({ name, help, labelNames: ['exchange'] as const, registers, collect: flushUpstreamCounts });
@@ -126,7 +126,7 @@ function createInstruments(registry: Registry, lastDataAt: ReadonlyMap<ExchangeI
     }),
     bookState: gauge('mgw_book_state', '1 for the current state of each book, 0 for the others.',
       ['exchange', 'symbol', 'state']),
-    frameProcessing: new FrameTimingHistogram(FRAME_PROCESSING_BUCKETS, ALL_EXCHANGES),
+    frameProcessing: new FrameTimingHistogram(FRAME_PROCESSING_BUCKETS, exchanges),
     clientsConnected: new Gauge({ name: 'mgw_clients_connected', help: 'Bot connections open now.', registers }),
     clientMessagesSent: counter('mgw_client_messages_sent_total', 'Messages queued to bots, by type.', ['type']),
     slowClientSnapshots: new Counter({ name: 'mgw_client_snapshots_for_slow_clients_total', help: 'Book snapshots sent '
@@ -159,7 +159,7 @@ export function createMetrics(options: MetricsOptions): GatewayMetrics {
       counts.bytes = 0;
     }
   };
-  const m = createInstruments(registry, lastDataAt, now, flushUpstreamCounts);
+  const m = createInstruments(registry, lastDataAt, now, flushUpstreamCounts, options.exchanges ?? ALL_EXCHANGES);
   const sent = new Map(CLIENT_MESSAGE_TYPES.map((type) => [type, m.clientMessagesSent.labels(type)]));
   for (const exchange of options.exchanges ?? []) {
     for (const c of [m.framesReceived, m.bytesReceived, m.parseErrors, m.tradesDeduplicated, m.connectBudgetWaits,

@@ -70,7 +70,7 @@ describe('gateway recovers from upstream faults', () => {
     await waitFor(() => has(bot, isLiveSnapshot('ETH/USD')), 5_000, 'live');
     const from = bot.client.received.length;
     stack.sim.stall();
-    await bot.next((m) => m.type === 'status' && m.state === 'stale', 'stale after the watchdog fired', from);
+    await bot.next((m) => m.type === 'status' && m.state === 'stale' && m.reason === 'stale_data', 'stale after the watchdog fired', from);
     assert.ok(await metricValue(stack.gateway, 'mgw_upstream_reconnects_total', { reason: 'stale_data' }) >= 1);
     stack.sim.resume();
     await bot.next(isLiveSnapshot('ETH/USD'), 'snapshot on the new connection', from);
