@@ -2,6 +2,7 @@
 // captures, the Kraken adapter, the SessionDriver of src/feed (what UpstreamConnection calls per frame), a real
 // BookStore wired as createGateway wires it (checksum from the adapter, depth from config), prom-client metrics,
 // and the real Fanout with in-memory clients. Nothing here re-implements gateway logic; it only replaces sockets.
+import { ResyncBudget } from '../src/feed/resync-budget.ts';
 import { applyVenueEvent } from '../src/book/book-sync.ts';
 import { BookStore } from '../src/book/book-store.ts';
 import { loadConfig } from '../src/config/load.ts';
@@ -143,6 +144,7 @@ export function newDriver(config: GatewayConfig, capture: Capture, store: BookSt
     exchange: 'kraken', id: 1, adapter: krakenAdapter,
     config: { ...config.exchanges.kraken, symbols: [capture.symbol], bookDepth: capture.depth },
     symbols: [capture.symbol], store, observe: probe.observe, metrics, now: Date.now,
+    resyncBudget: new ResyncBudget(config.exchanges.kraken),
     send: () => undefined,
     end: (cause, detail) => {
       probe.firstFailure ??= `driver ended the connection: ${cause} (${detail})`;

@@ -80,7 +80,10 @@ function venueSchema(d: VenueDefaults): convict.Schema<VenueConfig> {
       { min: 100, max: 600_000 }),
     snapshotTimeoutMs: int(10_000, 'Acked but no snapshot within this → resubscribe; a second miss reconnects.',
       { min: 100, max: 600_000 }),
-    resyncBudget: int(5, 'Per-symbol resyncs allowed per resyncWindowMs before escalating to a reconnect.',
+    subscribeRetryMs: int(30_000, 'A subscription the venue rejected is retried after this, doubling up to 10 min '
+      + '(rejections such as "Exceeded msg rate" are transient).', { min: 100, max: 600_000 }),
+    resyncBudget: int(5, 'Per-symbol resyncs allowed per resyncWindowMs; then one reconnect per window, then the book '
+      + 'waits (not live) until a slot frees.',
       { min: 1, max: 1_000 }),
     resyncWindowMs: int(600_000, 'Sliding window of the resync budget.', { min: 1_000, max: MS_DAY }),
     connectTimeoutMs: int(10_000, 'TCP + TLS + WebSocket handshake must finish within this.',

@@ -28,6 +28,8 @@ export interface VenueConfig {
   readonly subscribeAckTimeoutMs: number;
   /** Acked but no snapshot within this → resubscribe; a second miss escalates to reconnect. */
   readonly snapshotTimeoutMs: number;
+  /** A subscription the venue rejected is retried after this, doubling up to 10 min. */
+  readonly subscribeRetryMs: number;
   /** Per-symbol resyncs allowed in `resyncWindowMs` before escalating to a reconnect. */
   readonly resyncBudget: number;
   readonly resyncWindowMs: number;

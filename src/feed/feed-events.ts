@@ -21,7 +21,10 @@ export type FeedEvent =
   | (ConnectionRef & { readonly type: 'integrity_failure'; readonly symbol: string; readonly reason: BookStatusReason;
       readonly message: string; readonly expected?: number; readonly computed?: number })
   | (ConnectionRef & { readonly type: 'resync'; readonly symbol: string; readonly reason: BookStatusReason;
-      readonly escalated: boolean })
+      /** Over budget: the connection is replaced instead. */
+      readonly escalated: boolean;
+      /** Over budget after a reconnect in this window: the book waits (not live) until then (epoch ms). */
+      readonly retryAt?: number })
   | (ConnectionRef & { readonly type: 'subscription_failed'; readonly symbol?: string; readonly error: string })
   | (ConnectionRef & { readonly type: 'session_report'; readonly level: ReportLevel; readonly code: string;
       readonly message: string; readonly symbol?: string })

@@ -5,11 +5,14 @@ import { applyVenueEvent } from '../book/book-sync.ts';
 import type { BookStatusReason } from '../core/model.ts';
 import type { SessionAction, SessionOutput, VenueEvent, VenueSession } from '../exchanges/types.ts';
 import type { ReconnectCause } from './reconnect-policy.ts';
+import type { ResyncBudget } from './resync-budget.ts';
 import { SubscriptionTracker } from './subscription-tracker.ts';
 import type { UpstreamConnectionDeps } from './upstream-connection.ts';
 
 export interface SessionDriverDeps extends Omit<UpstreamConnectionDeps, 'budget' | 'random' | 'now'> {
   readonly now: () => number;
+  /** Kept by the connection across reconnects. */
+  readonly resyncBudget: ResyncBudget;
   readonly send: (payload: string) => void;
   readonly end: (cause: ReconnectCause, detail: string) => void;
   /** First data frame of this session: the reconnect backoff starts over. */
@@ -85,7 +88,9 @@ export class SessionDriver {
         this.deps.end(decision.cause, `${decision.symbol}: ${decision.cause === 'subscribe_timeout' ? 'no subscribe ack' : 'no snapshot after resubscribe'}`);
         return;
       }
-      this.resync(decision.symbol, 'snapshot_timeout');
+      if (decision.action === 'resubscribe') this.resync(decision.symbol, 'snapshot_timeout');
+      else if (decision.cause === 'subscribe_failed') this.retrySubscribe(decision.symbol, now);
+      else this.resync(decision.symbol, this.deps.store.get(this.deps.exchange, decision.symbol)?.reason ?? 'checksum_mismatch');
     }
   }
 
@@ -135,7 +140,7 @@ export class SessionDriver {
       case 'subscribe_failed':
         this.deps.observe({ type: 'subscription_failed', exchange, connection: id, symbol: event.symbol, error: event.error });
         if (event.symbol !== undefined && event.channel !== 'trades' && store.has(exchange, event.symbol)) {
-          this.tracker.failed(event.symbol);
+          this.tracker.failed(event.symbol, this.receivedAt);
           store.setState(exchange, event.symbol, 'awaiting-snapshot', 'subscribe_failed');
           if (this.tracker.allLive()) this.deps.live();
         }
@@ -189,16 +194,29 @@ export class SessionDriver {
   }
 
   private resync(symbol: string, reason: BookStatusReason): void {
-    const { store, exchange, id } = this.deps;
+    const { store, exchange, id, config } = this.deps;
     if (!store.has(exchange, symbol)) return;
     const now = this.deps.now();
-    if (this.tracker.beginResync(symbol, now) === 'escalate') {
+    const decision = this.deps.resyncBudget.request(symbol, now);
+    if (decision.verdict === 'escalate') {
       this.deps.observe({ type: 'resync', exchange, connection: id, symbol, reason, escalated: true });
-      this.deps.end('resync_budget', `${symbol} used its resync budget (${this.deps.config.resyncBudget} per ${this.deps.config.resyncWindowMs} ms)`);
+      this.deps.end('resync_budget', `${symbol} used its resync budget (${config.resyncBudget} per ${config.resyncWindowMs} ms)`);
       return;
     }
     store.setState(exchange, symbol, 'resyncing', reason);
+    if (decision.verdict === 'defer') {
+      this.deps.observe({ type: 'resync', exchange, connection: id, symbol, reason, escalated: false, retryAt: decision.retryAt });
+      this.tracker.deferred(symbol, decision.retryAt);
+      return;
+    }
     this.deps.observe({ type: 'resync', exchange, connection: id, symbol, reason, escalated: false });
+    this.tracker.resyncing(symbol, now);
     this.run(this.session.resync(symbol, reason, now));
+  }
+
+  /** Subscribe again to a book the venue rejected (not an integrity resync: no budget, the book stays as it is). */
+  private retrySubscribe(symbol: string, now: number): void {
+    this.tracker.resyncing(symbol, now);
+    this.run(this.session.resync(symbol, 'subscribe_failed', now));
   }
 }

@@ -1,26 +1,31 @@
-// Per-symbol book subscription progress on one upstream connection: ack and first-snapshot deadlines and
-// the resync budget. Pure: every method takes `now`, so timer logic is tested without sleeping.
+// Per-symbol book subscription progress on one upstream connection: ack and first-snapshot deadlines, retries of
+// subscriptions the venue rejected, and resyncs deferred by the budget. Pure: every method takes `now`, so timer
+// logic is tested without sleeping.
 
-export type SubscriptionPhase = 'pending' | 'acked' | 'live' | 'resyncing' | 'failed';
+export type SubscriptionPhase = 'pending' | 'acked' | 'live' | 'resyncing' | 'failed' | 'deferred';
 
 export interface TrackerLimits {
   readonly subscribeAckTimeoutMs: number;
   readonly snapshotTimeoutMs: number;
-  readonly resyncBudget: number;
-  readonly resyncWindowMs: number;
+  /** First retry of a rejected subscribe (it may be transient: `Exceeded msg rate`); doubles up to the max. */
+  readonly subscribeRetryMs: number;
 }
+
+export const FAILED_RETRY_MAX_MS = 600_000;
 
 export type OverdueDecision =
   /** Acked (or resynced) but never fed: resubscribe once. */
   | { readonly symbol: string; readonly action: 'resubscribe'; readonly cause: 'snapshot_timeout' }
-  /** No ack at all, or a second miss: the connection is not healthy. */
+  /** Rejected by the venue, or held back by the resync budget: subscribe again now. */
+  | { readonly symbol: string; readonly action: 'retry'; readonly cause: 'subscribe_failed' | 'resync_deferred' }
+  /** No ack at all, or a second snapshot miss: the connection is not healthy. */
   | { readonly symbol: string; readonly action: 'reconnect'; readonly cause: 'subscribe_timeout' | 'snapshot_timeout' };
 
 interface SymbolProgress {
   phase: SubscriptionPhase;
   deadline: number;
   snapshotMisses: number;
-  resyncTimes: number[];
+  failures: number;
 }
 
 export class SubscriptionTracker {
@@ -28,7 +33,7 @@ export class SubscriptionTracker {
 
   constructor(symbols: readonly string[], private readonly limits: TrackerLimits) {
     for (const symbol of symbols) {
-      this.progress.set(symbol, { phase: 'pending', deadline: Infinity, snapshotMisses: 0, resyncTimes: [] });
+      this.progress.set(symbol, { phase: 'pending', deadline: Infinity, snapshotMisses: 0, failures: 0 });
     }
   }
 
@@ -48,11 +53,13 @@ export class SubscriptionTracker {
     entry.deadline = now + this.limits.snapshotTimeoutMs;
   }
 
-  failed(symbol: string): void {
+  /** The venue rejected the subscription: retry later, backing off. */
+  failed(symbol: string, now: number): void {
     const entry = this.progress.get(symbol);
     if (entry === undefined) return;
     entry.phase = 'failed';
-    entry.deadline = Infinity;
+    entry.deadline = now + Math.min(FAILED_RETRY_MAX_MS, this.limits.subscribeRetryMs * 2 ** entry.failures);
+    entry.failures++;
   }
 
   snapshot(symbol: string): void {
@@ -61,22 +68,23 @@ export class SubscriptionTracker {
     entry.phase = 'live';
     entry.deadline = Infinity;
     entry.snapshotMisses = 0;
+    entry.failures = 0;
   }
 
-  /**
-   * A resync of one book is about to start. Returns `escalate` when the symbol already used its budget
-   * in the window: a reconnect is cheaper for the venue than a resubscribe storm.
-   */
-  beginResync(symbol: string, now: number): 'resync' | 'escalate' {
+  /** A resync (unsubscribe → subscribe) was sent: the snapshot must follow within both timeouts. */
+  resyncing(symbol: string, now: number): void {
     const entry = this.progress.get(symbol);
-    if (entry === undefined) return 'escalate';
-    const cutoff = now - this.limits.resyncWindowMs;
-    entry.resyncTimes = entry.resyncTimes.filter((time) => time > cutoff);
-    if (entry.resyncTimes.length >= this.limits.resyncBudget) return 'escalate';
-    entry.resyncTimes.push(now);
+    if (entry === undefined) return;
     entry.phase = 'resyncing';
     entry.deadline = now + this.limits.subscribeAckTimeoutMs + this.limits.snapshotTimeoutMs;
-    return 'resync';
+  }
+
+  /** The resync budget holds this book back until `retryAt`; it stays not live meanwhile. */
+  deferred(symbol: string, retryAt: number): void {
+    const entry = this.progress.get(symbol);
+    if (entry === undefined) return;
+    entry.phase = 'deferred';
+    entry.deadline = retryAt;
   }
 
   /** Deadlines passed at `now`, each reported once. */
@@ -85,13 +93,25 @@ export class SubscriptionTracker {
     for (const [symbol, entry] of this.progress) {
       if (now < entry.deadline) continue;
       entry.deadline = Infinity;
-      if (entry.phase === 'pending') {
-        decisions.push({ symbol, action: 'reconnect', cause: 'subscribe_timeout' });
-      } else if (entry.phase === 'acked' || entry.phase === 'resyncing') {
-        entry.snapshotMisses++;
-        decisions.push(entry.snapshotMisses === 1
-          ? { symbol, action: 'resubscribe', cause: 'snapshot_timeout' }
-          : { symbol, action: 'reconnect', cause: 'snapshot_timeout' });
+      switch (entry.phase) {
+        case 'pending':
+          decisions.push({ symbol, action: 'reconnect', cause: 'subscribe_timeout' });
+          break;
+        case 'acked':
+        case 'resyncing':
+          entry.snapshotMisses++;
+          decisions.push(entry.snapshotMisses === 1
+            ? { symbol, action: 'resubscribe', cause: 'snapshot_timeout' }
+            : { symbol, action: 'reconnect', cause: 'snapshot_timeout' });
+          break;
+        case 'failed':
+          decisions.push({ symbol, action: 'retry', cause: 'subscribe_failed' });
+          break;
+        case 'deferred':
+          decisions.push({ symbol, action: 'retry', cause: 'resync_deferred' });
+          break;
+        case 'live':
+          break;
       }
     }
     return decisions;
@@ -105,9 +125,5 @@ export class SubscriptionTracker {
   allLive(): boolean {
     for (const entry of this.progress.values()) if (entry.phase !== 'live' && entry.phase !== 'failed') return false;
     return true;
-  }
-
-  symbols(): string[] {
-    return [...this.progress.keys()];
   }
 }

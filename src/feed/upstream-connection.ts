@@ -11,6 +11,7 @@ import type { VenueAdapter } from '../exchanges/types.ts';
 import type { ConnectBudget } from './connect-budget.ts';
 import type { ConnectionState, FeedMetrics, FeedObserver } from './feed-events.ts';
 import { type ReconnectCause, ReconnectPolicy } from './reconnect-policy.ts';
+import { ResyncBudget } from './resync-budget.ts';
 import { SessionDriver } from './session-driver.ts';
 
 export interface UpstreamConnectionDeps {
@@ -41,6 +42,7 @@ const CLOSE_GRACE_MS = 1000;
 export class UpstreamConnection {
   private state: ConnectionState = 'idle';
   private readonly policy: ReconnectPolicy;
+  private readonly resyncBudget: ResyncBudget;
   private readonly abort = new AbortController();
   private running: Promise<void> | undefined;
   private socket: WebSocket | undefined;
@@ -52,6 +54,7 @@ export class UpstreamConnection {
 
   constructor(private readonly deps: UpstreamConnectionDeps) {
     this.policy = new ReconnectPolicy(deps.config.reconnect, deps.random, deps.budget);
+    this.resyncBudget = new ResyncBudget(deps.config);
     this.now = deps.now ?? Date.now;
   }
 
@@ -122,7 +125,7 @@ export class UpstreamConnection {
       });
       this.socket = socket;
       const driver = new SessionDriver({
-        ...this.deps, now: this.now,
+        ...this.deps, now: this.now, resyncBudget: this.resyncBudget,
         send: (payload) => { if (socket.readyState === WebSocket.OPEN) socket.send(payload); },
         end: (cause, detail) => end(cause, detail),
         healthy: () => this.policy.markHealthy(),

@@ -163,4 +163,17 @@ describe('gateway recovers from upstream faults', () => {
     const status = await (await fetch(`${stack.httpUrl}/v1/status`)).json() as { exchanges: { kraken: { connections: { symbols: string[] }[] } } };
     assert.deepEqual(status.exchanges.kraken.connections.map((c) => c.symbols), [['BTC/USD'], ['ETH/USD']]);
   });
+
+  it('a subscription the venue rejected ("Exceeded msg rate") is retried and goes live', async () => {
+    stack = await startStack({ kraken: { symbols: ['ETH/USD'], subscribeRetryMs: 300, staleAfterMs: 60_000 } });
+    const sim = stack.sim;
+    sim.exceededMsgRate(1);
+    sim.dropConnections(1006);
+    bot = await Bot.connect(stack.wsUrl);
+    await bot.request({ op: 'subscribe', id: 1, channel: 'book', exchange: 'kraken', symbol: 'ETH/USD', depth: 10 });
+    await waitFor(async () => await metricValue(stack!.gateway, 'mgw_upstream_subscription_failures_total') >= 1, 5_000,
+      'the rejection was seen');
+    await waitFor(() => stack!.gateway.store.get('kraken', 'ETH/USD')?.state === 'live', 5_000, 'live after the retry');
+    await bot.next(isLiveSnapshot('ETH/USD'), 'the bot gets the book');
+  });
 });

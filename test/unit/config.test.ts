@@ -39,7 +39,7 @@ describe('loadConfig defaults', () => {
     assert.deepEqual(config.exchanges.kraken, {
       enabled: true, url: 'wss://ws.kraken.com/v2', symbols: ['BTC/USD', 'ETH/USD'], bookDepth: 25, tradeSnapshot: true,
       maxSymbolsPerConnection: 50, pingIntervalMs: 30000, pongTimeoutMs: 10000, staleAfterMs: 15000,
-      subscribeAckTimeoutMs: 10000, snapshotTimeoutMs: 10000, resyncBudget: 5, resyncWindowMs: 600000,
+      subscribeAckTimeoutMs: 10000, snapshotTimeoutMs: 10000, subscribeRetryMs: 30000, resyncBudget: 5, resyncWindowMs: 600000,
       connectTimeoutMs: 10000,
       reconnect: { minDelayMs: 250, maxDelayMs: 30000, maintenanceDelayMs: 5000, budgetAttempts: 60, budgetWindowMs: 600000 },
     });
@@ -119,7 +119,8 @@ describe('loadConfig sources', () => {
   it('loads the example files shipped in config/', () => {
     const shipped = (name: string): string => fileURLToPath(new URL(`../../config/${name}`, import.meta.url));
     const example = ok(loadConfig({ argv: ['--config', shipped('example.json')], env: {} }));
-    assert.equal(example.exchanges.binance.enabled, true);
+    assert.equal(example.exchanges.binance.enabled, false, 'only implemented venues are enabled');
+    assert.deepEqual(example.exchanges.kraken.symbols, ['BTC/USD', 'ETH/USD', 'SOL/USD', 'XRP/USD']);
     const sim = loadConfig({ argv: ['--config', shipped('kraken-local-sim.json')], env: {} });
     assert.equal(ok(sim).exchanges.kraken.url, 'ws://127.0.0.1:8790/v2');
     assert.ok(sim.ok && sim.warnings.length === 0, 'loopback ws:// is not worth a warning');
