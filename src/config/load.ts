@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import convict from 'convict';
 import { KRAKEN_CONNECT_BUDGET } from '../exchanges/kraken/spec.ts';
+import { toKrakenSymbol } from '../exchanges/kraken/symbols.ts';
 import { parseCommandLine } from './command-line.ts';
 import { closestKey, ConfigError, problemsFromConvictMessage, type ConfigProblem } from './config-error.ts';
 import { got } from './formats.ts';
@@ -114,6 +115,13 @@ function crossKeyProblems(config: GatewayConfig): ConfigProblem[] {
     if (venue.reconnect.minDelayMs > venue.reconnect.maxDelayMs) {
       problems.push({ key: `${key}.reconnect.minDelayMs`, reason: `must not exceed ${key}.reconnect.maxDelayMs `
         + `(${venue.reconnect.maxDelayMs}) (got ${venue.reconnect.minDelayMs})` });
+    }
+  }
+  // Normalized names only: a v1 name like XBT/USD would reach bots as a second name for BTC/USD.
+  for (const symbol of config.exchanges.kraken.symbols) {
+    const v2 = toKrakenSymbol(symbol);
+    if (v2 !== undefined && v2 !== symbol) {
+      problems.push({ key: 'exchanges.kraken.symbols', reason: `${symbol} uses Kraken's v1 asset name; write ${v2}` });
     }
   }
   // Kraken (Cloudflare) bans an IP for 10 minutes past ~150 connection attempts in any 10 minutes.

@@ -116,6 +116,11 @@ describe('loadConfig sources', () => {
     assert.match(err.message, /^--config: needs a file path/m);
   });
 
+  it('rejects Kraken v1 asset names, which would reach bots as a second name for the same book', () => {
+    const err = failure(loadConfig({ argv: [], env: { MGW_EXCHANGES_KRAKEN_SYMBOLS: 'XBT/USD,ETH/USD' } }));
+    assert.match(err.message, /exchanges\.kraken\.symbols: XBT\/USD uses Kraken's v1 asset name; write BTC\/USD/);
+  });
+
   it('loads the example files shipped in config/', () => {
     const shipped = (name: string): string => fileURLToPath(new URL(`../../config/${name}`, import.meta.url));
     const example = ok(loadConfig({ argv: ['--config', shipped('example.json')], env: {} }));

@@ -156,7 +156,9 @@ export class KrakenSubscriptions {
 
   private remedy(error: string): string {
     if (UNSUPPORTED_PAIR.test(error)) {
-      return ' (use the v2 name: BTC not XBT, DOGE not XDG; the instrument channel lists valid pairs)';
+      return /\b(XBT|XDG)\b/.test(error)
+        ? ' (use the v2 name: BTC not XBT, DOGE not XDG; the instrument channel lists valid pairs)'
+        : ' (check the pair exists on Kraken spot; the instrument channel lists valid pairs)';
     }
     if (error === 'Subscription depth not supported') {
       return ` (configured depth ${this.depth}; allowed: ${KRAKEN_BOOK_DEPTHS.join(', ')})`;
