@@ -28,23 +28,12 @@ export interface ParseErrorEvent {
   readonly sample?: string;
 }
 
-/** Why a bot connection ended. The eviction reasons also count in mgw_client_evictions_total. */
-export type ClientCloseReason = 'closed' | 'shutdown' | 'slow_consumer' | 'too_many_errors' | 'idle_timeout';
-
-export type ClientEvent =
-  | { readonly type: 'client_connected'; readonly clientId: number; readonly remoteAddress?: string;
-      /** Connections open after this one; sets mgw_clients_connected (else it is incremented). */
-      readonly clients?: number }
-  | { readonly type: 'client_disconnected'; readonly clientId: number; readonly reason: ClientCloseReason;
-      readonly code?: number; readonly clients?: number }
-  | { readonly type: 'client_error'; readonly clientId: number; readonly code: string; readonly message?: string }
-  | { readonly type: 'slow_client_snapshot'; readonly clientId: number; readonly exchange: ExchangeId;
-      readonly symbol: string; readonly bufferedBytes?: number };
-
 export type ServerEvent =
   | { readonly type: 'server_listening'; readonly engine: string; readonly host: string; readonly port: number }
   | { readonly type: 'shutdown'; readonly reason: string; readonly phase: 'begin' | 'complete' };
 
-export type GatewayEvent = FeedEvent | BookStateEvent | ParseErrorEvent | ClientEvent | ServerEvent;
+// Bot connections are observed by the downstream server itself (one line per connect/close, first protocol error
+// per client per minute) and counted through its DownstreamMetrics port.
+export type GatewayEvent = FeedEvent | BookStateEvent | ParseErrorEvent | ServerEvent;
 
 export type GatewayEventType = GatewayEvent['type'];

@@ -135,32 +135,6 @@ export function createObserver(logger: Logger, metrics: GatewayMetrics, options:
         write('info', event, `${event.exchange} ${event.symbol} book: ${event.previous === undefined ? ''
           : `${event.previous} → `}${event.state}${event.reason === undefined ? '' : ` (${event.reason})`}`);
         return;
-      case 'client_connected':
-        if (event.clients === undefined) metrics.clientConnected();
-        else metrics.setClientsConnected(event.clients);
-        write('info', event, `client ${event.clientId} connected${event.remoteAddress === undefined ? ''
-          : ` from ${event.remoteAddress}`}`);
-        return;
-      case 'client_disconnected': {
-        if (event.clients === undefined) metrics.clientDisconnected();
-        else metrics.setClientsConnected(event.clients);
-        const evicted = event.reason === 'slow_consumer' || event.reason === 'too_many_errors';
-        if (evicted) metrics.clientEvicted(event.reason);
-        write(evicted ? 'warn' : 'info', event, `client ${event.clientId} ${evicted ? 'closed by the gateway' : 'disconnected'} `
-          + `(${event.reason}${event.code === undefined ? '' : `, code ${event.code}`})`);
-        return;
-      }
-      case 'client_error':
-        metrics.clientError(event.code);
-        writeBurst(`client_error ${boundedLabel(event.code)}`, 'info', event,
-          `client ${event.clientId}: ${event.code}${event.message === undefined ? '' : `: ${event.message}`}`);
-        return;
-      case 'slow_client_snapshot':
-        metrics.slowClientSnapshot();
-        writeBurst('slow_client_snapshot', 'info', event, `client ${event.clientId} fell behind on ${event.exchange} `
-          + `${event.symbol}${event.bufferedBytes === undefined ? '' : ` (${event.bufferedBytes} bytes queued)`}: `
-          + 'sent a fresh snapshot instead of the backlog');
-        return;
       case 'server_listening': {
         metrics.setEngine(event.engine);
         const host = event.host.includes(':') ? `[${event.host}]` : event.host;

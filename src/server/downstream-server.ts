@@ -62,6 +62,8 @@ export function createDownstreamServer(deps: DownstreamServerDeps): DownstreamSe
     if (window === undefined || now - window.startedAtMs >= ERROR_WINDOW_MS) {
       window = { startedAtMs: now, count: 0 };
       errorWindows.set(socket, window);
+      // One line per client per minute: a misbehaving bot cannot flood the log, its author still sees why.
+      log.info({ clientId: socket.id, code: error.code, id: error.id }, `bot error ${error.code}: ${error.message}`);
     }
     if (++window.count <= config.maxErrorsPerMinute) return;
     metrics.clientEvicted('too_many_errors');
