@@ -28,7 +28,9 @@ export type FeedEvent =
   | (ConnectionRef & { readonly type: 'subscription_failed'; readonly symbol?: string; readonly error: string })
   | (ConnectionRef & { readonly type: 'session_report'; readonly level: ReportLevel; readonly code: string;
       readonly message: string; readonly symbol?: string })
-  | (ConnectionRef & { readonly type: 'trades_deduplicated'; readonly symbol: string; readonly count: number });
+  | (ConnectionRef & { readonly type: 'trades_deduplicated'; readonly symbol: string; readonly count: number })
+  /** A frame the connector could not hand to the session at all (sessions report unknown shapes themselves). */
+  | (ConnectionRef & { readonly type: 'parse_error'; readonly message: string; readonly sample?: string });
 
 /** Hot-path counters, called per frame: plain method calls, no event objects. */
 export interface FeedMetrics {

@@ -158,8 +158,11 @@ export class UpstreamConnection {
         ticker = setInterval(() => driver.tick(), tickIntervalMs(config));
       });
       socket.on('message', (data, isBinary) => {
-        const text = isBinary ? '' : data.toString();
-        driver.frame(text, byteLength(data));
+        if (isBinary) {
+          this.deps.observe({ type: 'parse_error', exchange, connection: id, message: 'binary frame from a JSON venue' });
+          return;
+        }
+        driver.frame(data.toString(), byteLength(data));
       });
       socket.on('close', (code, reason) => {
         end(code === 1013 ? 'maintenance' : 'closed', `close ${code}${reason.length > 0 ? ` ${reason.toString()}` : ''}`);

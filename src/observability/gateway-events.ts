@@ -18,15 +18,6 @@ export interface BookStateEvent {
   readonly reason?: BookStatusReason;
 }
 
-/** A frame the connector could not parse at all (sessions report unknown shapes as session_report instead). */
-export interface ParseErrorEvent {
-  readonly type: 'parse_error';
-  readonly exchange: ExchangeId;
-  readonly connection: number;
-  readonly message: string;
-  /** The start of the offending frame, for the log line. */
-  readonly sample?: string;
-}
 
 export type ServerEvent =
   | { readonly type: 'server_listening'; readonly engine: string; readonly host: string; readonly port: number }
@@ -34,6 +25,6 @@ export type ServerEvent =
 
 // Bot connections are observed by the downstream server itself (one line per connect/close, first protocol error
 // per client per minute) and counted through its DownstreamMetrics port.
-export type GatewayEvent = FeedEvent | BookStateEvent | ParseErrorEvent | ServerEvent;
+export type GatewayEvent = FeedEvent | BookStateEvent | ServerEvent;
 
 export type GatewayEventType = GatewayEvent['type'];
