@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { startKrakenReplayServer, type KrakenReplayOptions, type KrakenReplayServer } from '../../src/sim/kraken/replay-server.ts';
+import type { KrakenReplayServer } from '../../src/sim/kraken/replay-server.ts';
 import { frameKind } from '../../src/sim/kraken/wire-read.ts';
 import { KRAKEN_CAPTURES, readCbcap } from '../support/kraken-fixtures.ts';
-import { KrakenTestClient } from '../support/kraken-test-client.ts';
+import { krakenHarness } from '../support/kraken-harness.ts';
+import type { KrakenTestClient } from '../support/kraken-test-client.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const CAPTURES = [
@@ -15,22 +16,7 @@ const CAPTURES = [
 
 const captureUrl = (file: string) => new URL(file, KRAKEN_CAPTURES);
 
-const running: Array<KrakenReplayServer | KrakenTestClient> = [];
-after(async () => {
-  for (const item of running.reverse()) await (item instanceof KrakenTestClient ? item.close() : item.stop());
-});
-
-async function replay(options: KrakenReplayOptions): Promise<KrakenReplayServer> {
-  const server = await startKrakenReplayServer({ host: '127.0.0.1', port: 0, ...options });
-  running.push(server);
-  return server;
-}
-
-async function client(server: KrakenReplayServer): Promise<KrakenTestClient> {
-  const connected = await KrakenTestClient.connect(server.url);
-  running.push(connected);
-  return connected;
-}
+const { replay, client } = krakenHarness();
 
 function assertReplayedExactly(bot: KrakenTestClient, server: KrakenReplayServer, symbol: string): void {
   const tracked = bot.tracked(symbol);

@@ -1,26 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
-import { startKrakenSimulator, type KrakenSimulator, type KrakenSimulatorOptions } from '../../src/sim/kraken/server.ts';
+import { describe, it } from 'node:test';
+import { startKrakenSimulator, type KrakenSimulator } from '../../src/sim/kraken/server.ts';
 import { frameKind } from '../../src/sim/kraken/wire-read.ts';
+import { krakenHarness } from '../support/kraken-harness.ts';
 import { KrakenTestClient } from '../support/kraken-test-client.ts';
 import { waitFor } from '../support/wait-for.ts';
 
-const running: Array<KrakenSimulator | KrakenTestClient> = [];
-after(async () => {
-  for (const item of running.reverse()) await (item instanceof KrakenTestClient ? item.close() : item.stop());
-});
-
-async function simulator(options: KrakenSimulatorOptions = {}): Promise<KrakenSimulator> {
-  const sim = await startKrakenSimulator({ port: 0, host: '127.0.0.1', seed: 5, snapshotDelayMs: 10, updateIntervalMs: 5, ...options });
-  running.push(sim);
-  return sim;
-}
-
-async function client(sim: KrakenSimulator): Promise<KrakenTestClient> {
-  const connected = await KrakenTestClient.connect(sim.url);
-  running.push(connected);
-  return connected;
-}
+const { simulator, client } = krakenHarness({ seed: 5, snapshotDelayMs: 10, updateIntervalMs: 5 });
 
 async function bookClient(sim: KrakenSimulator, symbol = 'BTC/USD'): Promise<KrakenTestClient> {
   const bot = await client(sim);

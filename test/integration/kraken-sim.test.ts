@@ -1,28 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { parseKrakenFrame } from '../../src/exchanges/kraken/parse.ts';
-import { startKrakenSimulator, type KrakenSimulator, type KrakenSimulatorOptions } from '../../src/sim/kraken/server.ts';
 import { frameKind, isRecord } from '../../src/sim/kraken/wire-read.ts';
 import { readKrakenCaptureFrames, readKrakenDoc } from '../support/kraken-fixtures.ts';
-import { KrakenTestClient } from '../support/kraken-test-client.ts';
+import { krakenHarness } from '../support/kraken-harness.ts';
 import { waitFor } from '../support/wait-for.ts';
 
-const running: Array<{ stop(): Promise<void> } | KrakenTestClient> = [];
-after(async () => {
-  for (const item of running.reverse()) await (item instanceof KrakenTestClient ? item.close() : item.stop());
-});
-
-async function simulator(options: KrakenSimulatorOptions = {}): Promise<KrakenSimulator> {
-  const sim = await startKrakenSimulator({ port: 0, host: '127.0.0.1', seed: 11, snapshotDelayMs: 20, ...options });
-  running.push(sim);
-  return sim;
-}
-
-async function client(sim: KrakenSimulator): Promise<KrakenTestClient> {
-  const connected = await KrakenTestClient.connect(sim.url);
-  running.push(connected);
-  return connected;
-}
+const { simulator, client } = krakenHarness({ seed: 11, snapshotDelayMs: 20 });
 
 /** Keys (in order) of every object, arrays by their first element: `{channel:string,data:[{…}]}`. */
 function shape(value: unknown): string {

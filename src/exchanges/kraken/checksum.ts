@@ -36,27 +36,10 @@ function levelDigest(level: readonly [string, string]): number {
     const price = level[0];
     const qty = level[1];
     const crc = crc32UpdateChecksumDigits(crc32UpdateChecksumDigits(0, price), qty);
-    digest = (crc >>> 0) + (checksumDigitCount(price) + checksumDigitCount(qty)) * TWO_32;
+    digest = (crc >>> 0) + (checksumDigits(price).length + checksumDigits(qty).length) * TWO_32;
     LEVEL_DIGESTS.set(level, digest);
   }
   return digest;
-}
-
-function checksumDigitCount(decimal: string): number {
-  const last = decimal.length - 1;
-  const lastDigit = decimal.charCodeAt(last) === 46 ? last - 1 : last;
-  let count = 0;
-  let leading = true;
-  for (let i = 0; i <= last; i++) {
-    const code = decimal.charCodeAt(i);
-    if (code === 46) continue;
-    if (leading) {
-      if (code === 48 && i < lastDigit) continue;
-      leading = false;
-    }
-    count++;
-  }
-  return count;
 }
 
 /** SHIFT[n]: 4 × 256 entries; SHIFT[n][k * 256 + b] = register after n zero bytes from state (b << 8k). */
