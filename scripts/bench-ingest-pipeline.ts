@@ -144,7 +144,7 @@ export function newDriver(config: GatewayConfig, capture: Capture, store: BookSt
     exchange: 'kraken', id: 1, adapter: krakenAdapter,
     config: { ...config.exchanges.kraken, symbols: [capture.symbol], bookDepth: capture.depth },
     symbols: [capture.symbol], store, observe: probe.observe, metrics, now: Date.now,
-    resyncBudget: new ResyncBudget(config.exchanges.kraken),
+    resyncBudget: new ResyncBudget(config.exchanges.kraken), venue: { degraded: false },
     send: () => undefined,
     end: (cause, detail) => {
       probe.firstFailure ??= `driver ended the connection: ${cause} (${detail})`;

@@ -40,9 +40,17 @@ export class GatewayStartError extends Error {
   }
 }
 
+/**
+ * Epoch-like milliseconds that never step backwards: every deadline, watchdog and budget runs on this, so an NTP
+ * correction or a VM/WSL2 resume cannot switch the staleness watchdog off (Date.now can jump back by hours).
+ */
+export function monotonicEpochMs(): number {
+  return performance.timeOrigin + performance.now();
+}
+
 export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Gateway {
   const logger = deps.logger ?? pino({ level: 'silent' });
-  const now = deps.now ?? Date.now;
+  const now = deps.now ?? monotonicEpochMs;
   const enabled = EXCHANGE_IDS.filter((id) => config.exchanges[id].enabled);
   const store = new BookStore({ tradeBufferSize: config.store.tradeBufferSize });
   const metrics = createMetrics({ engine: config.server.engine, version: GATEWAY_VERSION, exchanges: enabled, now });
@@ -81,7 +89,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     metrics.setEngine(hub.engine);
     server = createDownstreamServer({
       config: config.server, store, hub, metrics, log: logger,
-      clock: { nowMs: () => performance.timeOrigin + performance.now() },
+      clock: { nowMs: monotonicEpochMs },
       status, metricsText: () => metrics.metricsText(),
     });
     try {
@@ -108,7 +116,10 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
   return {
     store,
     metrics,
-    start: () => (starting ??= doStart()),
+    start: () => {
+      if (stopping !== undefined) return Promise.reject(new Error('gateway stopped; create a new one to start again'));
+      return (starting ??= doStart());
+    },
     stop: (reason = 'requested') => (stopping ??= doStop(reason)),
     port: () => boundPort,
     engine: () => engine,

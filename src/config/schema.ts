@@ -55,6 +55,8 @@ function reconnectSchema(name: string): convict.Schema<ReconnectConfig> {
     maxDelayMs: int(30_000, 'Cap of the exponential reconnect delay.', { min: 100, max: MS_HOUR }),
     maintenanceDelayMs: int(5_000, 'Delay floor after the venue reported maintenance or closed with 1013.',
       { min: 0, max: MS_HOUR }),
+    rateLimitedDelayMs: int(600_000, 'Delay floor after HTTP 429/418 on the upgrade. Kraken bans an IP for 10 minutes '
+      + 'and retrying during a ban renews it.', { min: 0, max: MS_DAY }),
     budgetAttempts: int(60, `Connection attempts allowed per budgetWindowMs; the connector waits rather than exceed `
       + 'it. Kraken bans an IP after ~150 attempts in 10 minutes: stay well under.', { min: 1, max: 10_000 }),
     budgetWindowMs: int(600_000, 'Sliding window of the connect budget.', { min: 1_000, max: MS_DAY }),
@@ -130,7 +132,8 @@ function buildSchema(): convict.Schema<GatewayConfig> {
     exchanges: { kraken, binance: { ...binance, restUrl: leaf(FORMAT.httpUrl, 'https://api.binance.com',
       'Binance REST base URL for depth snapshots (http:// or https://).') }, coinbase },
     store: {
-      tradeBufferSize: int(1_000, 'Recent trades kept per symbol.', { min: 1, max: 1_000_000 }),
+      tradeBufferSize: int(1_000, 'Recent trades kept per symbol: the dedup window. At least 100, since Kraken resends '
+        + 'its last 50 trades on every reconnect.', { min: 100, max: 1_000_000 }),
     },
     logging: {
       dir: leaf(FORMAT.text, '', 'Log directory. Empty = platform default: D:\\market-gateway\\logs on Windows, '

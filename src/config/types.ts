@@ -7,6 +7,8 @@ export interface ReconnectConfig {
   readonly maxDelayMs: number;
   /** Delay floor after the venue reported maintenance or closed with 1013. */
   readonly maintenanceDelayMs: number;
+  /** Delay floor after HTTP 429/418 on the upgrade (a Kraken IP ban lasts 10 min; retries renew it). */
+  readonly rateLimitedDelayMs: number;
   /** Connection attempts allowed in `budgetWindowMs`; the connector slows down instead of exceeding it. */
   readonly budgetAttempts: number;
   readonly budgetWindowMs: number;

@@ -17,6 +17,8 @@ export type FeedEvent =
   | (ConnectionRef & { readonly type: 'reconnect_scheduled'; readonly cause: ReconnectCause; readonly detail: string;
       readonly delayMs: number; readonly budgetWaitMs: number; readonly failures: number })
   | (ConnectionRef & { readonly type: 'handshake_rejected'; readonly status: number })
+  /** Another connection of the venue took the free slot: this attempt waits rather than exceed the budget. */
+  | (ConnectionRef & { readonly type: 'connect_budget_wait'; readonly waitMs: number; readonly used: number })
   | (ConnectionRef & { readonly type: 'venue_status'; readonly system: string })
   | (ConnectionRef & { readonly type: 'integrity_failure'; readonly symbol: string; readonly reason: BookStatusReason;
       readonly message: string; readonly expected?: number; readonly computed?: number })

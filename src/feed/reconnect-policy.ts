@@ -26,9 +26,6 @@ export interface ReconnectDecision {
   readonly failures: number;
 }
 
-/** Seconds-scale floor after a 429 on the handshake: the venue is telling us to slow down. */
-const RATE_LIMITED_FLOOR_FACTOR = 0.5;
-
 export class ReconnectPolicy {
   private failures = 0;
 
@@ -44,9 +41,15 @@ export class ReconnectPolicy {
     this.failures = 0;
   }
 
-  /** Record a connection attempt starting at `now` (counts against the budget). */
-  recordAttempt(now: number): void {
+  /**
+   * Take a connect-budget slot for an attempt at `now`, or say how long to wait for one. Checking and recording in
+   * one synchronous step keeps connections that share the budget from claiming the same slot.
+   */
+  reserveAttempt(now: number): number {
+    const freeAt = this.budget.freeAt(now);
+    if (freeAt > now) return freeAt - now;
     this.budget.record(now);
+    return 0;
   }
 
   /** Delay before the next attempt after a failure or close with `cause`. */
@@ -55,7 +58,7 @@ export class ReconnectPolicy {
     const ceiling = Math.min(this.config.maxDelayMs, this.config.minDelayMs * 2 ** exponent);
     let delayMs = Math.floor(this.random() * ceiling);
     if (cause === 'maintenance') delayMs = Math.max(delayMs, this.config.maintenanceDelayMs);
-    if (cause === 'rate_limited') delayMs = Math.max(delayMs, Math.floor(this.config.maxDelayMs * RATE_LIMITED_FLOOR_FACTOR));
+    if (cause === 'rate_limited') delayMs = Math.max(delayMs, this.config.rateLimitedDelayMs);
     this.failures++;
     const budgetWaitMs = Math.max(0, this.budget.freeAt(now + delayMs) - (now + delayMs));
     return { delayMs: delayMs + budgetWaitMs, budgetWaitMs, failures: this.failures };

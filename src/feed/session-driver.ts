@@ -13,6 +13,8 @@ export interface SessionDriverDeps extends Omit<UpstreamConnectionDeps, 'budget'
   readonly now: () => number;
   /** Kept by the connection across reconnects. */
   readonly resyncBudget: ResyncBudget;
+  /** The venue's engine state, kept across reconnects: a new connection during maintenance is still degraded. */
+  readonly venue: { degraded: boolean };
   readonly send: (payload: string) => void;
   readonly end: (cause: ReconnectCause, detail: string) => void;
   /** First data frame of this session: the reconnect backoff starts over. */
@@ -39,7 +41,8 @@ export class SessionDriver {
   private nextPingAt = Infinity;
   private pongDeadline = Infinity;
   private pingSeq = 0;
-  private degraded = false;
+  /** The connection ended: the rest of the current frame or tick is dropped. */
+  private over = false;
 
   constructor(private readonly deps: SessionDriverDeps) {
     const { config, symbols } = deps;
@@ -84,6 +87,7 @@ export class SessionDriver {
       this.run(this.session.ping(++this.pingSeq, now));
     }
     for (const decision of this.tracker.overdue(now)) {
+      if (this.over) return;
       if (decision.action === 'reconnect') {
         this.deps.end(decision.cause, `${decision.symbol}: ${decision.cause === 'subscribe_timeout' ? 'no subscribe ack' : 'no snapshot after resubscribe'}`);
         return;
@@ -96,6 +100,7 @@ export class SessionDriver {
 
   /** The socket is gone: books on it can no longer be trusted to be current. Bots are told why. */
   ended(stopping: boolean, cause: ReconnectCause): void {
+    this.over = true;
     const { store, exchange } = this.deps;
     const reason = stopping ? 'shutting_down' : STALE_REASONS[cause] ?? 'connection_lost';
     for (const symbol of this.deps.symbols) {
@@ -105,12 +110,22 @@ export class SessionDriver {
   }
 
   private run(output: SessionOutput): void {
-    for (const event of output.events) this.handleEvent(event);
-    for (const action of output.actions) this.handleAction(action);
+    for (const event of output.events) {
+      if (this.over) return;
+      this.handleEvent(event);
+    }
+    for (const action of output.actions) {
+      if (this.over) return;
+      this.handleAction(action);
+    }
   }
 
   private handleEvent(event: VenueEvent): void {
     const { store, exchange, id } = this.deps;
+    if (this.deps.venue.degraded && event.type === 'book_snapshot' && store.has(exchange, event.symbol)) {
+      this.holdDuringMaintenance(event.symbol);
+      return;
+    }
     const outcome = applyVenueEvent(store, exchange, event);
     if (outcome.data) {
       this.lastDataAt = this.receivedAt;
@@ -156,16 +171,25 @@ export class SessionDriver {
     }
   }
 
+  /** The venue is in maintenance: a snapshot proves the subscription works, but the book is not served as live. */
+  private holdDuringMaintenance(symbol: string): void {
+    this.lastDataAt = this.receivedAt;
+    this.tracker.snapshot(symbol);
+    if (this.deps.store.get(this.deps.exchange, symbol)?.state !== 'stale') {
+      this.deps.store.setState(this.deps.exchange, symbol, 'stale', 'maintenance');
+    }
+  }
+
   private onVenueStatus(system: string): void {
     const { store, exchange, id } = this.deps;
     this.deps.observe({ type: 'venue_status', exchange, connection: id, system });
     if (DEGRADED_SYSTEM_STATES.has(system)) {
-      this.degraded = true;
+      this.deps.venue.degraded = true;
       for (const symbol of this.deps.symbols) {
         if (store.get(exchange, symbol)?.state === 'live') store.setState(exchange, symbol, 'stale', 'maintenance');
       }
-    } else if (system === 'online' && this.degraded) {
-      this.degraded = false;
+    } else if (system === 'online' && this.deps.venue.degraded) {
+      this.deps.venue.degraded = false;
       for (const symbol of this.deps.symbols) this.resync(symbol, 'maintenance');
     }
   }

@@ -43,6 +43,7 @@ export class UpstreamConnection {
   private state: ConnectionState = 'idle';
   private readonly policy: ReconnectPolicy;
   private readonly resyncBudget: ResyncBudget;
+  private readonly venue = { degraded: false };
   private readonly abort = new AbortController();
   private running: Promise<void> | undefined;
   private socket: WebSocket | undefined;
@@ -94,7 +95,10 @@ export class UpstreamConnection {
   private async runForever(): Promise<void> {
     const signal = this.abort.signal;
     try {
-      await pRetry(() => this.runSession(), {
+      await pRetry(async () => {
+        await this.reserveAttempt();
+        await this.runSession();
+      }, {
         retries: Infinity, minTimeout: 0, factor: 1, signal,
         shouldRetry: () => !signal.aborted,
         onFailedAttempt: async ({ error }) => {
@@ -113,11 +117,24 @@ export class UpstreamConnection {
     }
   }
 
+  /** Waits until the venue's connect budget has a free slot and takes it (the first attempt too). */
+  private async reserveAttempt(): Promise<void> {
+    const signal = this.abort.signal;
+    for (;;) {
+      if (signal.aborted) return;
+      const now = this.now();
+      const waitMs = this.policy.reserveAttempt(now);
+      if (waitMs === 0) return;
+      this.deps.observe({ type: 'connect_budget_wait', exchange: this.deps.exchange, connection: this.deps.id, waitMs,
+        used: this.policy.attemptsInWindow(now) });
+      await sleep(waitMs, undefined, { signal }).catch(() => undefined);
+    }
+  }
+
   /** One socket's life. Rejects with ConnectionEnded when it ends; resolves only when stopping. */
   private runSession(): Promise<void> {
     if (this.abort.signal.aborted) return Promise.resolve();
     const { config, exchange, id } = this.deps;
-    this.policy.recordAttempt(this.now());
     this.setState('connecting');
     return new Promise<void>((resolve, reject) => {
       const socket = new WebSocket(config.url, {
@@ -125,7 +142,7 @@ export class UpstreamConnection {
       });
       this.socket = socket;
       const driver = new SessionDriver({
-        ...this.deps, now: this.now, resyncBudget: this.resyncBudget,
+        ...this.deps, now: this.now, resyncBudget: this.resyncBudget, venue: this.venue,
         send: (payload) => { if (socket.readyState === WebSocket.OPEN) socket.send(payload); },
         end: (cause, detail) => end(cause, detail),
         healthy: () => this.policy.markHealthy(),

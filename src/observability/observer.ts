@@ -80,6 +80,11 @@ export function createObserver(logger: Logger, metrics: GatewayMetrics, options:
           + `${event.cause} (${event.detail}; ${plural(event.failures, 'failed attempt')}${budget})`);
         return;
       }
+      case 'connect_budget_wait':
+        m.connectBudgetWaits.inc({ exchange: event.exchange });
+        write('warn', event, `${conn(event.exchange, event.connection)}: waiting ${event.waitMs} ms for the connect budget `
+          + `(${event.used} attempts in the window)`);
+        return;
       case 'handshake_rejected': {
         const status = Number.isInteger(event.status) && event.status >= 100 && event.status <= 599 ? String(event.status) : 'other';
         m.handshakeRejections.inc({ exchange: event.exchange, status });

@@ -128,6 +128,27 @@ describe('gateway recovers from upstream faults', () => {
     await assertBookMatchesTruth(stack, bot, 'BTC/USD');
   });
 
+  it('maintenance survives a reconnect: snapshots during maintenance are held back, online → live', async () => {
+    const { stack, bot } = await start({ kraken: { staleAfterMs: 60_000 } });
+    const store = stack.gateway.store;
+    await waitFor(() => store.get('kraken', 'BTC/USD')?.state === 'live', 5_000, 'live');
+    stack.sim.sendStatus('maintenance');
+    await waitFor(() => store.get('kraken', 'BTC/USD')?.state === 'stale', 5_000, 'stale (maintenance)');
+    const accepted = stack.sim.connectionsAccepted;
+    const subscribes = stack.sim.subscribeRequests('BTC/USD', 'book');
+    const from = bot.client.received.length;
+    stack.sim.dropConnections(1001);
+    await waitFor(() => stack.sim.connectionsAccepted > accepted && stack.sim.subscribeRequests('BTC/USD', 'book') > subscribes,
+      5_000, 'reconnected and resubscribed while the venue is in maintenance');
+    await waitFor(() => stack.sim.connectionCount === 1 && store.get('kraken', 'BTC/USD')?.reason === 'maintenance', 5_000,
+      'the snapshot on the new connection was held back');
+    assert.equal((await fetch(`${stack.httpUrl}/readyz`)).status, 503, 'not ready during maintenance');
+    assert.ok(!has(bot, isLiveSnapshot('BTC/USD'), from), 'no book served while the venue reports maintenance');
+    stack.sim.sendStatus('online');
+    await bot.next(isLiveSnapshot('BTC/USD'), 'live again once online', from);
+    await assertBookMatchesTruth(stack, bot, 'BTC/USD');
+  });
+
   it('close 1013 "Market data unavailable" → reconnect after the maintenance delay', async () => {
     const { stack, bot } = await start({ kraken: { reconnect: { maintenanceDelayMs: 300 } } });
     await waitFor(() => has(bot, isLiveSnapshot('BTC/USD')), 5_000, 'live');

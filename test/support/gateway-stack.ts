@@ -31,7 +31,7 @@ export function testConfig(krakenUrl: string, kraken: KrakenOverrides = {}): Gat
         pingIntervalMs: 500, pongTimeoutMs: 1_500, staleAfterMs: 3_000, subscribeAckTimeoutMs: 1_000,
         snapshotTimeoutMs: 1_000, connectTimeoutMs: 1_000,
         ...kraken,
-        reconnect: { ...defaults.exchanges.kraken.reconnect, minDelayMs: 20, maxDelayMs: 300, maintenanceDelayMs: 300,
+        reconnect: { ...defaults.exchanges.kraken.reconnect, minDelayMs: 20, maxDelayMs: 300, maintenanceDelayMs: 300, rateLimitedDelayMs: 300,
           ...kraken.reconnect },
       },
     },
