@@ -82,6 +82,9 @@ function venueSchema(d: VenueDefaults): convict.Schema<VenueConfig> {
       { min: 100, max: 600_000 }),
     snapshotTimeoutMs: int(10_000, 'Acked but no snapshot within this → resubscribe; a second miss reconnects.',
       { min: 100, max: 600_000 }),
+    symbolStaleAfterMs: int(120_000, 'A live book with no update for this long, while its connection still carries '
+      + 'data, is refreshed (unsubscribe → subscribe): a subscription can go silent on its own. Quiet pairs go 10 s+ '
+      + 'without updates, so keep this generous.', { min: 1_000, max: MS_DAY }),
     subscribeRetryMs: int(30_000, 'A subscription the venue rejected is retried after this, doubling up to 10 min '
       + '(rejections such as "Exceeded msg rate" are transient).', { min: 100, max: 600_000 }),
     resyncBudget: int(5, 'Per-symbol resyncs allowed per resyncWindowMs; then one reconnect per window, then the book '

@@ -30,6 +30,8 @@ export interface VenueConfig {
   readonly subscribeAckTimeoutMs: number;
   /** Acked but no snapshot within this → resubscribe; a second miss escalates to reconnect. */
   readonly snapshotTimeoutMs: number;
+  /** A live book silent this long while its connection has data is refreshed (unsubscribe → subscribe). */
+  readonly symbolStaleAfterMs: number;
   /** A subscription the venue rejected is retried after this, doubling up to 10 min. */
   readonly subscribeRetryMs: number;
   /** Per-symbol resyncs allowed in `resyncWindowMs` before escalating to a reconnect. */

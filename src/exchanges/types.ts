@@ -55,6 +55,8 @@ export interface VenueSession {
   onFrame(text: string, receivedAt: number): SessionOutput;
   /** Start a per-symbol resync (Kraken: unsubscribe → ack → subscribe). */
   resync(symbol: string, reason: BookStatusReason, now: number): SessionOutput;
+  /** Subscribe (again) to one symbol's trades, e.g. after the venue rejected the subscription. */
+  subscribeTrades(symbol: string, now: number): SessionOutput;
   /** Application-level ping payload. */
   ping(reqId: number, now: number): SessionOutput;
 }

@@ -6,7 +6,8 @@ import type { BookStatusReason } from '../core/model.ts';
 import type { SessionAction, SessionOutput, VenueEvent, VenueSession } from '../exchanges/types.ts';
 import type { ReconnectCause } from './reconnect-policy.ts';
 import type { ResyncBudget } from './resync-budget.ts';
-import { SubscriptionTracker } from './subscription-tracker.ts';
+import { RetrySchedule } from './retry-schedule.ts';
+import { FAILED_RETRY_MAX_MS, SubscriptionTracker } from './subscription-tracker.ts';
 import type { UpstreamConnectionDeps } from './upstream-connection.ts';
 
 export interface SessionDriverDeps extends Omit<UpstreamConnectionDeps, 'budget' | 'random' | 'now'> {
@@ -33,10 +34,14 @@ const STALE_REASONS: Partial<Record<ReconnectCause, BookStatusReason>> = {
 
 export class SessionDriver {
   lastDataAt = 0;
+  /** Last book or trade message per symbol: a single subscription can go silent while the connection flows. */
+  private readonly symbolDataAt = new Map<string, number>();
   /** Clock read once per frame; events of that frame use it. */
   private receivedAt = 0;
   private readonly session: VenueSession;
   private readonly tracker: SubscriptionTracker;
+  /** Trade subscriptions the venue rejected, retried with backoff (books are retried by the tracker). */
+  private readonly tradeRetries: RetrySchedule;
   private sawData = false;
   private nextPingAt = Infinity;
   private pongDeadline = Infinity;
@@ -48,6 +53,7 @@ export class SessionDriver {
     const { config, symbols } = deps;
     this.session = deps.adapter.createSession({ symbols, bookDepth: config.bookDepth, tradeSnapshot: config.tradeSnapshot });
     this.tracker = new SubscriptionTracker(symbols, config);
+    this.tradeRetries = new RetrySchedule(config.subscribeRetryMs, FAILED_RETRY_MAX_MS);
   }
 
   opened(): void {
@@ -58,6 +64,7 @@ export class SessionDriver {
       }
     }
     this.lastDataAt = now;
+    for (const symbol of this.deps.symbols) this.symbolDataAt.set(symbol, now);
     this.nextPingAt = now + this.deps.config.pingIntervalMs;
     this.tracker.opened(now);
     this.run(this.session.onOpen(now));
@@ -85,6 +92,19 @@ export class SessionDriver {
       this.nextPingAt = now + config.pingIntervalMs;
       if (this.pongDeadline === Infinity) this.pongDeadline = now + config.pongTimeoutMs;
       this.run(this.session.ping(++this.pingSeq, now));
+    }
+    for (const [symbol, at] of this.symbolDataAt) {
+      if (this.over) return;
+      if (now - at <= config.symbolStaleAfterMs || this.tracker.phase(symbol) !== 'live') continue;
+      this.symbolDataAt.set(symbol, now);
+      this.deps.store.setState(this.deps.exchange, symbol, 'resyncing', 'stale_data');
+      this.deps.observe({ type: 'resync', exchange: this.deps.exchange, connection: this.deps.id, symbol, reason: 'stale_data',
+        escalated: false });
+      this.refresh(symbol, 'stale_data', now);
+    }
+    for (const symbol of this.tradeRetries.due(now)) {
+      if (this.over) return;
+      this.run(this.session.subscribeTrades(symbol, now));
     }
     for (const decision of this.tracker.overdue(now)) {
       if (this.over) return;
@@ -135,6 +155,7 @@ export class SessionDriver {
         this.deps.healthy();
       }
       const symbol = outcome.symbol!;
+      this.symbolDataAt.set(symbol, this.receivedAt);
       if (outcome.failure !== undefined) {
         const { reason, message, expected, computed } = outcome.failure;
         this.deps.observe({ type: 'integrity_failure', exchange, connection: id, symbol, reason, message, expected, computed });
@@ -151,9 +172,11 @@ export class SessionDriver {
     switch (event.type) {
       case 'subscribed':
         if (event.channel === 'book') this.tracker.acked(event.symbol, this.deps.now());
+        else this.tradeRetries.succeeded(event.symbol);
         break;
       case 'subscribe_failed':
         this.deps.observe({ type: 'subscription_failed', exchange, connection: id, symbol: event.symbol, error: event.error });
+        if (event.symbol !== undefined && event.channel === 'trades') this.tradeRetries.failed(event.symbol, this.receivedAt);
         if (event.symbol !== undefined && event.channel !== 'trades' && store.has(exchange, event.symbol)) {
           this.tracker.failed(event.symbol, this.receivedAt);
           store.setState(exchange, event.symbol, 'awaiting-snapshot', 'subscribe_failed');
@@ -234,13 +257,17 @@ export class SessionDriver {
       return;
     }
     this.deps.observe({ type: 'resync', exchange, connection: id, symbol, reason, escalated: false });
-    this.tracker.resyncing(symbol, now);
-    this.run(this.session.resync(symbol, reason, now));
+    this.refresh(symbol, reason, now);
   }
 
   /** Subscribe again to a book the venue rejected (not an integrity resync: no budget, the book stays as it is). */
   private retrySubscribe(symbol: string, now: number): void {
+    this.refresh(symbol, 'subscribe_failed', now);
+  }
+
+  /** Unsubscribe → subscribe outside the integrity budget (spaced by its own timer), expecting a snapshot. */
+  private refresh(symbol: string, reason: BookStatusReason, now: number): void {
     this.tracker.resyncing(symbol, now);
-    this.run(this.session.resync(symbol, 'subscribe_failed', now));
+    this.run(this.session.resync(symbol, reason, now));
   }
 }

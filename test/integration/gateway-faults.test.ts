@@ -197,4 +197,30 @@ describe('gateway recovers from upstream faults', () => {
     await waitFor(() => stack!.gateway.store.get('kraken', 'ETH/USD')?.state === 'live', 5_000, 'live after the retry');
     await bot.next(isLiveSnapshot('ETH/USD'), 'the bot gets the book');
   });
+
+  it('a rejected trade subscription is retried too: trades resume', async () => {
+    stack = await startStack({ kraken: { symbols: ['ETH/USD'], subscribeRetryMs: 300, staleAfterMs: 60_000 } });
+    const sim = stack.sim;
+    bot = await Bot.connect(stack.wsUrl);
+    await waitFor(() => stack!.gateway.store.get('kraken', 'ETH/USD')?.state === 'live', 5_000, 'live');
+    const tradeSubscribes = sim.subscribeRequests('ETH/USD', 'trade');
+    sim.exceededMsgRate(2);
+    sim.dropConnections(1006);
+    await waitFor(() => sim.subscribeRequests('ETH/USD', 'trade') >= tradeSubscribes + 2, 5_000, 'the trade subscribe was retried');
+    await waitFor(() => stack!.gateway.store.get('kraken', 'ETH/USD')?.state === 'live', 5_000, 'book live again');
+    await bot.request({ op: 'subscribe', id: 1, channel: 'trades', exchange: 'kraken', symbol: 'ETH/USD' });
+    await waitFor(() => bot!.messages().some((m) => m.type === 'trade'), 10_000, 'trades flow again');
+  });
+
+  it('one subscription going silent while the connection flows is refreshed (stale_data), not served forever', async () => {
+    const { stack, bot } = await start({ kraken: { symbolStaleAfterMs: 1_000, staleAfterMs: 60_000 } });
+    await waitFor(() => has(bot, isLiveSnapshot('ETH/USD')) && has(bot, isLiveSnapshot('BTC/USD')), 5_000, 'live');
+    const from = bot.client.received.length;
+    stack.sim.muteLiveSubscriptions('ETH/USD');
+    await bot.next((m) => m.type === 'status' && m.symbol === 'ETH/USD' && m.state === 'resyncing' && m.reason === 'stale_data',
+      'the silent book is flagged', from);
+    await bot.next(isLiveSnapshot('ETH/USD'), 'and refreshed with a fresh snapshot', from);
+    assert.ok(!has(bot, (m) => m.type === 'status' && m.symbol === 'BTC/USD', from), 'the flowing book was left alone');
+    await assertBookMatchesTruth(stack, bot, 'ETH/USD');
+  });
 });

@@ -39,7 +39,7 @@ describe('loadConfig defaults', () => {
     assert.deepEqual(config.exchanges.kraken, {
       enabled: true, url: 'wss://ws.kraken.com/v2', symbols: ['BTC/USD', 'ETH/USD'], bookDepth: 25, tradeSnapshot: true,
       maxSymbolsPerConnection: 50, pingIntervalMs: 30000, pongTimeoutMs: 10000, staleAfterMs: 15000,
-      subscribeAckTimeoutMs: 10000, snapshotTimeoutMs: 10000, subscribeRetryMs: 30000, resyncBudget: 5, resyncWindowMs: 600000,
+      subscribeAckTimeoutMs: 10000, snapshotTimeoutMs: 10000, symbolStaleAfterMs: 120000, subscribeRetryMs: 30000, resyncBudget: 5, resyncWindowMs: 600000,
       connectTimeoutMs: 10000,
       reconnect: { minDelayMs: 250, maxDelayMs: 30000, maintenanceDelayMs: 5000, rateLimitedDelayMs: 600000, budgetAttempts: 60, budgetWindowMs: 600000 },
     });

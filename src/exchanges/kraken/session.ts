@@ -65,6 +65,10 @@ class KrakenSession implements VenueSession {
     return this.subscriptions.resync(symbol, reason);
   }
 
+  subscribeTrades(symbol: string, _now: number): SessionOutput {
+    return this.subscriptions.subscribeTrades(symbol);
+  }
+
   ping(reqId: number, _now: number): SessionOutput {
     return actionsOnly({ type: 'send', payload: pingRequest(reqId) });
   }

@@ -61,6 +61,14 @@ export class KrakenSubscriptions {
       (id) => bookSubscription('unsubscribe', [venueName], this.depth, id)));
   }
 
+  subscribeTrades(symbol: string): SessionOutput {
+    const venueName = this.table.venueNameOf(symbol);
+    if (venueName === undefined) {
+      return actionsOnly(reportAction('warn', 'resync_unknown_symbol', `kraken: trades for ${symbol}, which this connection does not carry`, symbol));
+    }
+    return actionsOnly(this.request('subscribe', 'trade', [symbol], (id) => tradeSubscription([venueName], this.tradeSnapshot, id)));
+  }
+
   onAck(ack: KrakenAckMessage): SessionOutput {
     return ack.success ? this.onSuccess(ack) : this.onFailure(ack);
   }

@@ -10,8 +10,8 @@ export interface Subscription {
   readonly symbol: string;
   /** Book depth; 0 for other channels. */
   readonly depth: number;
-  /** Acked but never fed (the `silentSubscriptions` fault). */
-  readonly silent: boolean;
+  /** Acked but never fed (the `silentSubscriptions` / `muteLiveSubscriptions` faults). */
+  silent: boolean;
   /** Receives updates (book: after its snapshot was sent). */
   live: boolean;
   snapshotTimer?: NodeJS.Timeout;

@@ -6,7 +6,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { LevelText } from '../../core/model.ts';
 import { SeededRandom } from '../seeded-random.ts';
-import { rawText, SimConnection } from './connection.ts';
+import { rawText, SimConnection, subscriptionKey } from './connection.ts';
 import { FaultState, type HandshakeRejectStatus } from './faults.ts';
 import { MarketFeed } from './market-feed.ts';
 import { resolveSimulatorOptions, type KrakenSimulatorOptions, type ResolvedSimulatorOptions } from './options.ts';
@@ -57,6 +57,8 @@ export interface KrakenSimulator {
   sendStatus(system: KrakenSystemStatus): void;
   /** New subscriptions to `symbol` are acked but never get a snapshot, updates or trades. */
   silentSubscriptions(symbol: string, silent?: boolean): void;
+  /** Subscriptions to `symbol` that are already live stop being fed, silently (no unsubscribe, no error). */
+  muteLiveSubscriptions(symbol: string): void;
   /** Freeze the markets so a client's book can be compared with `trueBook`. */
   pauseMarket(): void;
   resumeMarket(): void;
@@ -180,6 +182,15 @@ class KrakenSimulatorServer implements KrakenSimulator {
   sendStatus(system: KrakenSystemStatus): void {
     this.faults.system = system;
     for (const connection of this.connections) connection.send(statusFrame(system, connection.connectionId));
+  }
+
+  muteLiveSubscriptions(symbol: string): void {
+    for (const connection of this.connections) {
+      for (const channel of ['book', 'trade'] as const) {
+        const subscription = connection.subscriptions.get(subscriptionKey(channel, symbol));
+        if (subscription !== undefined) subscription.silent = true;
+      }
+    }
   }
 
   silentSubscriptions(symbol: string, silent = true): void {
