@@ -77,7 +77,9 @@ export class IntegrityAlarm extends Error {
 /** A store with the capture's book registered as VenueConnector registers it. */
 export function newStore(config: GatewayConfig, capture: Capture): BookStore {
   const store = new BookStore({ tradeBufferSize: config.store.tradeBufferSize });
-  store.register('kraken', capture.symbol, { depth: capture.depth, checksum: krakenAdapter.bookChecksum });
+  store.register('kraken', capture.symbol, {
+    depth: capture.depth, checksum: krakenAdapter.bookChecksum, checksumLevels: krakenAdapter.bookChecksumLevels,
+  });
   return store;
 }
 

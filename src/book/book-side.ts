@@ -8,6 +8,8 @@ export class BookSide {
   private readonly keys: number[] = [];
   private readonly levels: LevelText[] = [];
   private readonly sign: 1 | -1;
+  /** Best-first index of the best level changed since `resetChanges()` (Infinity: none). */
+  private lowestTouched = 0;
 
   constructor(readonly side: 'bids' | 'asks') {
     this.sign = side === 'bids' ? -1 : 1;
@@ -19,6 +21,12 @@ export class BookSide {
 
   /** Set or remove one level. A size that parses to 0 removes it. Returns false for a non-numeric price or size. */
   set(price: string, size: string): boolean {
+    return this.setLevel([price, size]);
+  }
+
+  /** As `set`, keeping the caller's (immutable) tuple: no copy per level on the hot path. */
+  setLevel(level: LevelText): boolean {
+    const [price, size] = level;
     const priceValue = Number(price);
     const sizeValue = Number(size);
     if (!Number.isFinite(priceValue) || !Number.isFinite(sizeValue) || sizeValue < 0 || price === '' || size === '') {
@@ -31,12 +39,16 @@ export class BookSide {
       if (found) {
         this.keys.splice(index, 1);
         this.levels.splice(index, 1);
+        if (index < this.lowestTouched) this.lowestTouched = index;
       }
-    } else if (found) {
-      this.levels[index] = [price, size];
     } else {
-      this.keys.splice(index, 0, key);
-      this.levels.splice(index, 0, [price, size]);
+      if (found) {
+        this.levels[index] = level;
+      } else {
+        this.keys.splice(index, 0, key);
+        this.levels.splice(index, 0, level);
+      }
+      if (index < this.lowestTouched) this.lowestTouched = index;
     }
     return true;
   }
@@ -44,15 +56,30 @@ export class BookSide {
   clear(): void {
     this.keys.length = 0;
     this.levels.length = 0;
+    this.lowestTouched = 0;
+  }
+
+  /**
+   * Index of the best level that changed since `resetChanges()` (Infinity when nothing did). A checksum over the
+   * top N levels is unchanged when this is ≥ N: deep updates need no recomputation.
+   */
+  lowestChangedIndex(): number {
+    return this.lowestTouched;
+  }
+
+  resetChanges(): void {
+    this.lowestTouched = Infinity;
   }
 
   /** Keep only the best `depth` levels. */
   truncate(depth: number): void {
     // pop, not `length =` (a runtime call): an update leaves at most a level or two beyond the depth.
+    if (this.levels.length <= depth) return;
     while (this.levels.length > depth) {
       this.keys.pop();
       this.levels.pop();
     }
+    if (depth < this.lowestTouched) this.lowestTouched = depth;
   }
 
   /** The best `count` levels, best first (a copy of the references, safe to keep). */

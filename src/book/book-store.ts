@@ -40,6 +40,8 @@ export type ApplyResult =
 export interface BookRegistration {
   readonly depth: number;
   readonly checksum?: BookChecksumFn;
+  /** The checksum covers only the best N levels: an update deeper than that keeps the last verified value. */
+  readonly checksumLevels?: number;
 }
 
 interface BookEntry {
@@ -52,6 +54,9 @@ interface BookEntry {
   exchangeTime: string;
   version: number;
   checksum: BookChecksumFn | undefined;
+  checksumLevels: number;
+  /** The book's checksum as of the last verification (undefined: recompute). */
+  verifiedChecksum: number | undefined;
   trades: TradeBuffer;
 }
 
@@ -77,6 +82,7 @@ export class BookStore {
     const entry: BookEntry = {
       exchange, symbol, state: 'awaiting-snapshot', reason: undefined, depth: registration.depth,
       book: new OrderBook(), exchangeTime: '', version: 0, checksum: registration.checksum,
+      checksumLevels: registration.checksumLevels ?? Infinity, verifiedChecksum: undefined,
       trades: new TradeBuffer(this.options.tradeBufferSize),
     };
     bySymbol.set(symbol, entry);
@@ -159,7 +165,12 @@ export class BookStore {
       return { ok: false, reason: 'crossed_book', message: `best bid ${bid} ≥ best ask ${ask} (${entry.exchange} ${entry.symbol})` };
     }
     if (checksum !== undefined && entry.checksum !== undefined) {
-      const computed = entry.checksum(entry.book);
+      const book = entry.book;
+      const computed = entry.verifiedChecksum !== undefined && book.lowestChangedIndex() >= entry.checksumLevels
+        ? entry.verifiedChecksum
+        : entry.checksum(book);
+      book.resetChanges();
+      entry.verifiedChecksum = computed;
       if (computed !== checksum) {
         return { ok: false, reason: 'checksum_mismatch', expected: checksum, computed,
           message: `expected checksum ${checksum}, computed ${computed} (${entry.exchange} ${entry.symbol})` };
@@ -170,6 +181,7 @@ export class BookStore {
 
   private fail(entry: BookEntry, result: Extract<ApplyResult, { ok: false }>): ApplyResult {
     entry.book.clear();
+    entry.verifiedChecksum = undefined;
     entry.version++;
     this.setEntryState(entry, 'resyncing', result.reason);
     return result;

@@ -16,8 +16,8 @@ export class OrderBook {
   /** Apply levels strictly in order: bids, then asks. Size "0" deletes; anything else replaces. */
   apply(bids: readonly LevelText[], asks: readonly LevelText[]): boolean {
     let ok = true;
-    for (const [price, size] of bids) ok = this.bids.set(price, size) && ok;
-    for (const [price, size] of asks) ok = this.asks.set(price, size) && ok;
+    for (const level of bids) ok = this.bids.setLevel(level) && ok;
+    for (const level of asks) ok = this.asks.setLevel(level) && ok;
     return ok;
   }
 
@@ -35,6 +35,16 @@ export class OrderBook {
     const bid = this.bids.bestPrice();
     const ask = this.asks.bestPrice();
     return bid !== undefined && ask !== undefined && bid >= ask;
+  }
+
+  /** Best-first index of the best level changed on either side since `resetChanges()`; Infinity when none. */
+  lowestChangedIndex(): number {
+    return Math.min(this.bids.lowestChangedIndex(), this.asks.lowestChangedIndex());
+  }
+
+  resetChanges(): void {
+    this.bids.resetChanges();
+    this.asks.resetChanges();
   }
 
   clear(): void {

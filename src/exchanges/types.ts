@@ -81,5 +81,7 @@ export interface VenueAdapter {
   readonly connectBudget: { readonly attempts: number; readonly windowMs: number };
   /** Checksum over the truncated book, when the venue sends one. */
   readonly bookChecksum?: BookChecksumFn;
+  /** The checksum covers only the best N levels per side (Kraken: 10): deeper changes cannot alter it. */
+  readonly bookChecksumLevels?: number;
   createSession(options: SessionOptions): VenueSession;
 }

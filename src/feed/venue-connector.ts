@@ -26,7 +26,9 @@ export class VenueConnector {
     const { adapter, config, store } = deps;
     this.exchange = adapter.exchange;
     for (const symbol of config.symbols) {
-      store.register(adapter.exchange, symbol, { depth: config.bookDepth, checksum: adapter.bookChecksum });
+      store.register(adapter.exchange, symbol, {
+        depth: config.bookDepth, checksum: adapter.bookChecksum, checksumLevels: adapter.bookChecksumLevels,
+      });
     }
     const shardSize = Math.max(1, Math.min(config.maxSymbolsPerConnection, adapter.maxSymbolsPerConnection));
     const budget = new ConnectBudget(config.reconnect);

@@ -20,7 +20,7 @@ export function krakenFeed(symbols: readonly ('ETH/USD' | 'BTC/USD')[] = ['ETH/U
   const sessions = new Map<string, VenueSession>();
   for (const symbol of symbols) {
     const depth = symbol === 'ETH/USD' ? 25 : 10;
-    store.register('kraken', symbol, { depth, checksum: krakenAdapter.bookChecksum });
+    store.register('kraken', symbol, { depth, checksum: krakenAdapter.bookChecksum, checksumLevels: krakenAdapter.bookChecksumLevels });
     const session = krakenAdapter.createSession({ symbols: [symbol], bookDepth: depth, tradeSnapshot: false });
     session.onOpen(0);
     sessions.set(symbol, session);

@@ -1,6 +1,6 @@
 // The Kraken Spot WS v2 adapter: what the connector needs to know about the venue.
 import type { VenueAdapter } from '../types.ts';
-import { krakenChecksum } from './checksum.ts';
+import { CHECKSUM_LEVELS, krakenChecksum } from './checksum.ts';
 import { createKrakenSession } from './session.ts';
 import {
   KRAKEN_BOOK_DEPTHS, KRAKEN_CONNECT_BUDGET, KRAKEN_MAX_SYMBOLS_PER_CONNECTION, KRAKEN_WS_URL,
@@ -13,5 +13,6 @@ export const krakenAdapter: VenueAdapter = {
   maxSymbolsPerConnection: KRAKEN_MAX_SYMBOLS_PER_CONNECTION,
   connectBudget: KRAKEN_CONNECT_BUDGET,
   bookChecksum: krakenChecksum,
+  bookChecksumLevels: CHECKSUM_LEVELS,
   createSession: createKrakenSession,
 };

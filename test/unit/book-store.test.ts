@@ -1,0 +1,85 @@
+// BookStore: the per-book state machine, verification (checksum over the top N levels, crossed book, malformed
+// levels) and the checksum reuse for updates deeper than the checksummed levels, on real Kraken frames.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { BookStore } from '../../src/book/book-store.ts';
+import type { LevelText } from '../../src/core/model.ts';
+import { krakenChecksum } from '../../src/exchanges/kraken/checksum.ts';
+import { parseKrakenFrame } from '../../src/exchanges/kraken/parse.ts';
+import type { BookChecksumView } from '../../src/exchanges/types.ts';
+import { readKrakenCaptureFrames } from '../support/kraken-fixtures.ts';
+
+interface BookMessage { type: 'snapshot' | 'update'; bids: LevelText[]; asks: LevelText[]; checksum: number; timestamp: string }
+
+function ethMessages(): BookMessage[] {
+  return readKrakenCaptureFrames('crossbook_kraken_ethusd_d25.frames.jsonl').flatMap((text) => {
+    const frame = parseKrakenFrame(text);
+    if (frame.kind !== 'book') return [];
+    return frame.message.data.map((d) => ({ type: frame.message.type, checksum: d.checksum, timestamp: d.timestamp,
+      bids: d.bids.map((l): LevelText => [l.price, l.qty]), asks: d.asks.map((l): LevelText => [l.price, l.qty]) }));
+  });
+}
+
+function countingChecksum(): { fn: (book: BookChecksumView) => number; calls: () => number } {
+  let calls = 0;
+  return { fn: (book) => { calls++; return krakenChecksum(book); }, calls: () => calls };
+}
+
+describe('BookStore', () => {
+  it('verifies every real ETH/USD update, recomputing the CRC only when the top 10 changed', () => {
+    const store = new BookStore({ tradeBufferSize: 100 });
+    const checksum = countingChecksum();
+    store.register('kraken', 'ETH/USD', { depth: 25, checksum: checksum.fn, checksumLevels: 10 });
+    const messages = ethMessages();
+    for (const m of messages) {
+      const result = m.type === 'snapshot'
+        ? store.applySnapshot('kraken', 'ETH/USD', m.bids, m.asks, m.timestamp, m.checksum)
+        : store.applyUpdate('kraken', 'ETH/USD', m.bids, m.asks, m.timestamp, m.checksum);
+      assert.ok(result.ok && result.applied, `message ${messages.indexOf(m)}`);
+    }
+    assert.equal(messages.length, 1129);
+    assert.ok(checksum.calls() < 900 && checksum.calls() > 600, `${checksum.calls()} CRCs for 1129 messages (deep updates reuse)`);
+    assert.equal(store.get('kraken', 'ETH/USD')!.version, 1129);
+  });
+
+  it('a wrong checksum on an update that did not touch the top 10 is still caught', () => {
+    const store = new BookStore({ tradeBufferSize: 100 });
+    store.register('kraken', 'ETH/USD', { depth: 25, checksum: krakenChecksum, checksumLevels: 10 });
+    const [snapshot] = ethMessages();
+    store.applySnapshot('kraken', 'ETH/USD', snapshot!.bids, snapshot!.asks, snapshot!.timestamp, snapshot!.checksum);
+    const deepBid = store.get('kraken', 'ETH/USD')!.book.topLevels('bids', 25)[20]!;
+    const result = store.applyUpdate('kraken', 'ETH/USD', [[deepBid[0], '1.00000000']], [], 't', (snapshot!.checksum + 1) >>> 0);
+    assert.equal(result.ok, false);
+    assert.equal(result.ok ? '' : result.reason, 'checksum_mismatch');
+    const view = store.get('kraken', 'ETH/USD')!;
+    assert.deepEqual([view.state, view.reason, view.book.bids.size], ['resyncing', 'checksum_mismatch', 0], 'cleared, not live');
+    assert.deepEqual(store.applyUpdate('kraken', 'ETH/USD', [], [], 't', 1), { ok: true, applied: false }, 'updates ignored until a snapshot');
+  });
+
+  it('walks the states and tells listeners: awaiting-snapshot → live → stale → resyncing → live', () => {
+    const store = new BookStore({ tradeBufferSize: 100 });
+    store.register('kraken', 'ETH/USD', { depth: 25 });
+    const seen: string[] = [];
+    store.addListener({ bookStateChanged: (view) => seen.push(`${view.state}:${view.reason}`) });
+    const [snapshot] = ethMessages();
+    store.applySnapshot('kraken', 'ETH/USD', snapshot!.bids, snapshot!.asks, 't');
+    store.setState('kraken', 'ETH/USD', 'stale', 'connection_lost');
+    store.setState('kraken', 'ETH/USD', 'resyncing', 'connection_lost');
+    store.applySnapshot('kraken', 'ETH/USD', snapshot!.bids, snapshot!.asks, 't');
+    assert.deepEqual(seen, ['live:snapshot', 'stale:connection_lost', 'resyncing:connection_lost', 'live:snapshot']);
+  });
+
+  it('a crossed book or a malformed level is never left live', () => {
+    const store = new BookStore({ tradeBufferSize: 100 });
+    store.register('kraken', 'ETH/USD', { depth: 25 });
+    const [snapshot] = ethMessages();
+    store.applySnapshot('kraken', 'ETH/USD', snapshot!.bids, snapshot!.asks, 't');
+    const bestAsk = store.get('kraken', 'ETH/USD')!.book.asks.best()![0];
+    const crossed = store.applyUpdate('kraken', 'ETH/USD', [[bestAsk, '1.00000000']], [], 't');
+    assert.equal(crossed.ok ? '' : crossed.reason, 'crossed_book');
+    store.applySnapshot('kraken', 'ETH/USD', snapshot!.bids, snapshot!.asks, 't');
+    const malformed = store.applyUpdate('kraken', 'ETH/USD', [['1877.x', '1']], [], 't');
+    assert.equal(malformed.ok ? '' : malformed.reason, 'malformed_frame');
+    assert.equal(store.get('kraken', 'ETH/USD')!.state, 'resyncing');
+  });
+});
