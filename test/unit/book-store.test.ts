@@ -9,13 +9,13 @@ import { parseKrakenFrame } from '../../src/exchanges/kraken/parse.ts';
 import type { BookChecksumView } from '../../src/exchanges/types.ts';
 import { readKrakenCaptureFrames } from '../support/kraken-fixtures.ts';
 
-interface BookMessage { type: 'snapshot' | 'update'; bids: LevelText[]; asks: LevelText[]; checksum: number; timestamp: string }
+interface BookMessage { type: 'snapshot' | 'update'; bids: LevelText[]; asks: LevelText[]; checksum: number | undefined; timestamp: string }
 
 function ethMessages(): BookMessage[] {
   return readKrakenCaptureFrames('crossbook_kraken_ethusd_d25.frames.jsonl').flatMap((text) => {
     const frame = parseKrakenFrame(text);
     if (frame.kind !== 'book') return [];
-    return frame.message.data.map((d) => ({ type: frame.message.type, checksum: d.checksum, timestamp: d.timestamp,
+    return frame.message.data.map((d) => ({ type: frame.message.type, checksum: d.checksum, timestamp: d.timestamp ?? '',
       bids: d.bids.map((l): LevelText => [l.price, l.qty]), asks: d.asks.map((l): LevelText => [l.price, l.qty]) }));
   });
 }
@@ -48,7 +48,7 @@ describe('BookStore', () => {
     const [snapshot] = ethMessages();
     store.applySnapshot('kraken', 'ETH/USD', snapshot!.bids, snapshot!.asks, snapshot!.timestamp, snapshot!.checksum);
     const deepBid = store.get('kraken', 'ETH/USD')!.book.topLevels('bids', 25)[20]!;
-    const result = store.applyUpdate('kraken', 'ETH/USD', [[deepBid[0], '1.00000000']], [], 't', (snapshot!.checksum + 1) >>> 0);
+    const result = store.applyUpdate('kraken', 'ETH/USD', [[deepBid[0], '1.00000000']], [], 't', (snapshot!.checksum! + 1) >>> 0);
     assert.equal(result.ok, false);
     assert.equal(result.ok ? '' : result.reason, 'checksum_mismatch');
     const view = store.get('kraken', 'ETH/USD')!;

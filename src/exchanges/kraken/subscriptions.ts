@@ -144,16 +144,19 @@ export class KrakenSubscriptions {
     }
 
     if (stage === 'subscribing') this.resyncs.delete(symbol!);
-    const report = reportAction('error', 'subscribe_failed', `kraken rejected ${what}: ${ack.error}${this.remedy(ack.error)}`, symbol);
-    if (request?.channel === 'instrument') return actionsOnly(report);
+    const error = `${ack.error}${this.remedy(ack.error)}`;
+    if (request?.channel === 'instrument') {
+      return actionsOnly(reportAction('error', 'subscribe_failed', `kraken rejected ${what}: ${error}`, symbol));
+    }
+    // The subscribe_failed event is logged (once) and counted by the connector; no separate report line.
     const channel = toVenueChannel(request?.channel);
     const failed: SubscribeFailed = channel === undefined
-      ? { type: 'subscribe_failed', error: ack.error }
-      : { type: 'subscribe_failed', error: ack.error, channel };
+      ? { type: 'subscribe_failed', error }
+      : { type: 'subscribe_failed', error, channel };
     // An error naming no symbol (`Subscription depth not supported`) fails every symbol of its request.
     const symbols = symbol !== undefined ? [symbol] : request?.symbols ?? [];
     const events = symbols.length === 0 ? [failed] : symbols.map((each): VenueEvent => ({ ...failed, symbol: each }));
-    return { events, actions: [report] };
+    return { events, actions: [] };
   }
 
   private failedSymbol(ack: KrakenAckFailure, request: PendingRequest | undefined): string | undefined {
