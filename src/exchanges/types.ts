@@ -55,8 +55,11 @@ export interface VenueSession {
   onFrame(text: string, receivedAt: number): SessionOutput;
   /** Start a per-symbol resync (Kraken: unsubscribe → ack → subscribe). */
   resync(symbol: string, reason: BookStatusReason, now: number): SessionOutput;
-  /** Subscribe (again) to one symbol's trades, e.g. after the venue rejected the subscription. */
-  subscribeTrades(symbol: string, now: number): SessionOutput;
+  /**
+   * Subscribe again to one symbol's trades (unsubscribe first where a duplicate subscribe would be ignored): after
+   * the venue rejected the subscription, or when the trade stream went silent.
+   */
+  resyncTrades(symbol: string, now: number): SessionOutput;
   /** Application-level ping payload. */
   ping(reqId: number, now: number): SessionOutput;
 }

@@ -5,8 +5,9 @@ import { applyVenueEvent } from '../book/book-sync.ts';
 import type { BookStatusReason } from '../core/model.ts';
 import type { SessionAction, SessionOutput, VenueEvent, VenueSession } from '../exchanges/types.ts';
 import type { ReconnectCause } from './reconnect-policy.ts';
-import type { ResyncBudget } from './resync-budget.ts';
+import type { ResyncBudget, ResyncVerdict } from './resync-budget.ts';
 import { RetrySchedule } from './retry-schedule.ts';
+import { SilenceWatch } from './silence-watch.ts';
 import { FAILED_RETRY_MAX_MS, SubscriptionTracker } from './subscription-tracker.ts';
 import type { UpstreamConnectionDeps } from './upstream-connection.ts';
 
@@ -26,6 +27,9 @@ export interface SessionDriverDeps extends Omit<UpstreamConnectionDeps, 'budget'
 
 const DEGRADED_SYSTEM_STATES = new Set(['maintenance', 'cancel_only']);
 
+const INTEGRITY_REASONS: ReadonlySet<BookStatusReason> = new Set(['checksum_mismatch', 'crossed_book', 'malformed_frame']);
+const RESYNC_NOW: ResyncVerdict = { verdict: 'resync' };
+
 /** Why books went stale, as bots see it, when the connection ended for one of these causes. */
 const STALE_REASONS: Partial<Record<ReconnectCause, BookStatusReason>> = {
   stale_data: 'stale_data', subscribe_timeout: 'subscribe_timeout', snapshot_timeout: 'snapshot_timeout',
@@ -34,8 +38,8 @@ const STALE_REASONS: Partial<Record<ReconnectCause, BookStatusReason>> = {
 
 export class SessionDriver {
   lastDataAt = 0;
-  /** Last book or trade message per symbol: a single subscription can go silent while the connection flows. */
-  private readonly symbolDataAt = new Map<string, number>();
+  /** Last book and last trade message per symbol: one subscription can go silent while the connection flows. */
+  private readonly silence: SilenceWatch;
   /** Clock read once per frame; events of that frame use it. */
   private receivedAt = 0;
   private readonly session: VenueSession;
@@ -54,6 +58,7 @@ export class SessionDriver {
     this.session = deps.adapter.createSession({ symbols, bookDepth: config.bookDepth, tradeSnapshot: config.tradeSnapshot });
     this.tracker = new SubscriptionTracker(symbols, config);
     this.tradeRetries = new RetrySchedule(config.subscribeRetryMs, FAILED_RETRY_MAX_MS);
+    this.silence = new SilenceWatch(symbols, ['book', 'trades']);
   }
 
   opened(): void {
@@ -64,7 +69,7 @@ export class SessionDriver {
       }
     }
     this.lastDataAt = now;
-    for (const symbol of this.deps.symbols) this.symbolDataAt.set(symbol, now);
+    this.silence.restart(now);
     this.nextPingAt = now + this.deps.config.pingIntervalMs;
     this.tracker.opened(now);
     this.run(this.session.onOpen(now));
@@ -93,18 +98,21 @@ export class SessionDriver {
       if (this.pongDeadline === Infinity) this.pongDeadline = now + config.pongTimeoutMs;
       this.run(this.session.ping(++this.pingSeq, now));
     }
-    for (const [symbol, at] of this.symbolDataAt) {
+    for (const stream of this.silence.overdue(now, config.symbolStaleAfterMs)) {
       if (this.over) return;
-      if (now - at <= config.symbolStaleAfterMs || this.tracker.phase(symbol) !== 'live') continue;
-      this.symbolDataAt.set(symbol, now);
-      this.deps.store.setState(this.deps.exchange, symbol, 'resyncing', 'stale_data');
-      this.deps.observe({ type: 'resync', exchange: this.deps.exchange, connection: this.deps.id, symbol, reason: 'stale_data',
-        escalated: false });
-      this.refresh(symbol, 'stale_data', now);
+      if (stream.channel === 'book') {
+        if (this.tracker.phase(stream.symbol) === 'live') this.resync(stream.symbol, 'stale_data');
+      } else {
+        this.deps.observe({ type: 'session_report', exchange: this.deps.exchange, connection: this.deps.id, level: 'info',
+          code: 'trades_silent', symbol: stream.symbol,
+          message: `${this.deps.exchange} ${stream.symbol}: no trade for ${stream.silentForMs} ms; resubscribing trades to be sure`,
+        });
+        this.run(this.session.resyncTrades(stream.symbol, now));
+      }
     }
     for (const symbol of this.tradeRetries.due(now)) {
       if (this.over) return;
-      this.run(this.session.subscribeTrades(symbol, now));
+      this.run(this.session.resyncTrades(symbol, now));
     }
     for (const decision of this.tracker.overdue(now)) {
       if (this.over) return;
@@ -155,7 +163,7 @@ export class SessionDriver {
         this.deps.healthy();
       }
       const symbol = outcome.symbol!;
-      this.symbolDataAt.set(symbol, this.receivedAt);
+      this.silence.seen(symbol, event.type === 'trades' ? 'trades' : 'book', this.receivedAt);
       if (outcome.failure !== undefined) {
         const { reason, message, expected, computed } = outcome.failure;
         this.deps.observe({ type: 'integrity_failure', exchange, connection: id, symbol, reason, message, expected, computed });
@@ -240,11 +248,15 @@ export class SessionDriver {
     }
   }
 
+  /**
+   * Resync one book. Only integrity failures (the book was wrong) are charged to the resync budget: maintenance,
+   * silence and snapshot timeouts are spaced by their own timers and must not use up the budget a real fault needs.
+   */
   private resync(symbol: string, reason: BookStatusReason): void {
     const { store, exchange, id, config } = this.deps;
     if (!store.has(exchange, symbol)) return;
     const now = this.deps.now();
-    const decision = this.deps.resyncBudget.request(symbol, now);
+    const decision = INTEGRITY_REASONS.has(reason) ? this.deps.resyncBudget.request(symbol, now) : RESYNC_NOW;
     if (decision.verdict === 'escalate') {
       this.deps.observe({ type: 'resync', exchange, connection: id, symbol, reason, escalated: true });
       this.deps.end('resync_budget', `${symbol} used its resync budget (${config.resyncBudget} per ${config.resyncWindowMs} ms)`);

@@ -110,6 +110,11 @@ export function createObserver(logger: Logger, metrics: GatewayMetrics, options:
             + `conn ${event.connection}`);
           return;
         }
+        if (event.retryAt !== undefined) {
+          write('warn', event, `${event.exchange} ${event.symbol}: resync budget used up again after a reconnect (${event.reason}); `
+            + `the book stays not live and is retried in ${Math.max(0, Math.round(event.retryAt - (options.now ?? Date.now)()))} ms`);
+          return;
+        }
         m.resyncs.inc({ exchange: event.exchange, reason: event.reason });
         write('warn', event, `${event.exchange} ${event.symbol}: resyncing the book (${event.reason})`);
         return;

@@ -79,6 +79,7 @@ for (const factory of hubFactories) {
         ['type', 'exchange', 'symbol', 'seq', 'tradeId', 'price', 'size', 'side', 'exchangeTime', 'gatewayTime']);
       s.feed(BTC_FRAMES.slice(0, 40));
       const live = await bot.next((m) => m.type === 'status' && m.state === 'live', 'status live');
+      await bot.next((m) => m.type === 'book_snapshot', 'the snapshot (sent at the end of the turn, after the status)');
       const order = bot.messages().map((m) => m.type);
       assert.ok(order.indexOf('status', order.indexOf('trade')) < order.indexOf('book_snapshot'), 'status before snapshot');
       assert.equal(live.reason, 'snapshot');

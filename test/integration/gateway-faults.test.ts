@@ -223,4 +223,37 @@ describe('gateway recovers from upstream faults', () => {
     assert.ok(!has(bot, (m) => m.type === 'status' && m.symbol === 'BTC/USD', from), 'the flowing book was left alone');
     await assertBookMatchesTruth(stack, bot, 'ETH/USD');
   });
+
+  it('a trade stream going silent while its book flows is resubscribed: trades resume', async () => {
+    stack = await startStack({ kraken: { symbols: ['BTC/USD'], symbolStaleAfterMs: 1_000, staleAfterMs: 60_000 } });
+    const sim = stack.sim;
+    bot = await Bot.connect(stack.wsUrl);
+    await bot.request({ op: 'subscribe', id: 1, channel: 'trades', exchange: 'kraken', symbol: 'BTC/USD' });
+    await waitFor(() => bot!.messages().some((m) => m.type === 'trade'), 5_000, 'trades flow');
+    const unsubscribes = sim.unsubscribeRequests('BTC/USD', 'trade');
+    sim.muteLiveSubscriptions('BTC/USD', ['trade']);
+    await waitFor(() => sim.unsubscribeRequests('BTC/USD', 'trade') > unsubscribes, 5_000, 'trades resubscribed');
+    const from = bot.client.received.length;
+    await waitFor(() => bot!.messages().slice(from).some((m) => m.type === 'trade'), 10_000, 'trades flow again');
+    assert.equal(stack.gateway.store.get('kraken', 'BTC/USD')?.state, 'live', 'the book was not disturbed');
+    const ids = bot.messages().filter((m) => m.type === 'trade').map((m) => m.tradeId);
+    assert.equal(new Set(ids).size, ids.length, 'the resubscribe snapshot did not repeat trades');
+  });
+
+  it('benign resyncs (maintenance) do not use up the budget a real checksum fault needs', async () => {
+    const { stack, bot } = await start({ kraken: { resyncBudget: 2, staleAfterMs: 60_000 } });
+    const store = stack.gateway.store;
+    for (let cycle = 0; cycle < 3; cycle++) {
+      await waitFor(() => store.get('kraken', 'BTC/USD')?.state === 'live', 5_000, `live before cycle ${cycle}`);
+      stack.sim.sendStatus('maintenance');
+      await waitFor(() => store.get('kraken', 'BTC/USD')?.state === 'stale', 5_000, 'stale');
+      stack.sim.sendStatus('online');
+    }
+    await waitFor(() => store.get('kraken', 'BTC/USD')?.state === 'live', 5_000, 'live after the cycles');
+    const from = bot.client.received.length;
+    stack.sim.corruptNextChecksum('BTC/USD');
+    await bot.next((m) => m.type === 'status' && m.symbol === 'BTC/USD' && m.reason === 'checksum_mismatch', 'mismatch', from);
+    await bot.next(isLiveSnapshot('BTC/USD'), 'resynced at once', from);
+    assert.equal(await metricValue(stack.gateway, 'mgw_upstream_reconnects_total', { reason: 'resync_budget' }), 0);
+  });
 });

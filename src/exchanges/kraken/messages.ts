@@ -154,7 +154,8 @@ export interface KrakenBookParams {
 export interface KrakenTradeParams {
   readonly channel: 'trade';
   readonly symbol: readonly string[];
-  readonly snapshot: boolean;
+  /** subscribe only. */
+  readonly snapshot?: boolean;
 }
 
 export interface KrakenInstrumentParams {

@@ -65,8 +65,8 @@ class KrakenSession implements VenueSession {
     return this.subscriptions.resync(symbol, reason);
   }
 
-  subscribeTrades(symbol: string, _now: number): SessionOutput {
-    return this.subscriptions.subscribeTrades(symbol);
+  resyncTrades(symbol: string, _now: number): SessionOutput {
+    return this.subscriptions.resync(symbol, 'trades_silent', 'trade');
   }
 
   ping(reqId: number, _now: number): SessionOutput {

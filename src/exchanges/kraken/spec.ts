@@ -22,10 +22,11 @@ export function bookSubscription(
   return JSON.stringify(request);
 }
 
-export function tradeSubscription(symbols: readonly string[], snapshot: boolean, reqId: number): string {
-  const request: KrakenSubscriptionRequest = {
-    method: 'subscribe', params: { channel: 'trade', symbol: symbols, snapshot }, req_id: reqId,
-  };
+export function tradeSubscription(symbols: readonly string[], snapshot: boolean, reqId: number,
+  method: KrakenSubscriptionMethod = 'subscribe'): string {
+  const request: KrakenSubscriptionRequest = method === 'subscribe'
+    ? { method, params: { channel: 'trade', symbol: symbols, snapshot }, req_id: reqId }
+    : { method, params: { channel: 'trade', symbol: symbols }, req_id: reqId };
   return JSON.stringify(request);
 }
 

@@ -27,7 +27,7 @@ const UNSUPPORTED_PAIR = /^Currency pair not supported (\S+)/;
 
 export class KrakenSubscriptions {
   private readonly pending = new Map<number, PendingRequest>();
-  /** A resync is in progress from `resync()` until the ack of its subscribe. */
+  /** A resync is in progress from `resync()` until the ack of its subscribe; keyed by `book:SYMBOL`/`trade:SYMBOL`. */
   private readonly resyncs = new Map<string, 'unsubscribing' | 'subscribing'>();
   private nextReqId = 1;
 
@@ -46,27 +46,22 @@ export class KrakenSubscriptions {
     ];
   }
 
-  resync(symbol: string, reason: BookStatusReason): SessionOutput {
+  /** Unsubscribe, await the ack, subscribe again (a duplicate subscribe would get no snapshot). */
+  resync(symbol: string, reason: BookStatusReason | 'trades_silent', channel: 'book' | 'trade' = 'book'): SessionOutput {
     const venueName = this.table.venueNameOf(symbol);
     if (venueName === undefined) {
       return actionsOnly(reportAction('warn', 'resync_unknown_symbol',
-        `kraken: resync (${reason}) requested for ${symbol}, which this connection does not carry`, symbol));
+        `kraken: ${channel} resync (${reason}) requested for ${symbol}, which this connection does not carry`, symbol));
     }
-    if (this.resyncs.has(symbol)) {
+    const key = resyncKey(channel, symbol);
+    if (this.resyncs.has(key)) {
       return actionsOnly(reportAction('debug', 'resync_in_progress',
-        `kraken ${symbol}: resync (${reason}) already in progress`, symbol));
+        `kraken ${symbol}: ${channel} resync (${reason}) already in progress`, symbol));
     }
-    this.resyncs.set(symbol, 'unsubscribing');
-    return actionsOnly(this.request('unsubscribe', 'book', [symbol],
-      (id) => bookSubscription('unsubscribe', [venueName], this.depth, id)));
-  }
-
-  subscribeTrades(symbol: string): SessionOutput {
-    const venueName = this.table.venueNameOf(symbol);
-    if (venueName === undefined) {
-      return actionsOnly(reportAction('warn', 'resync_unknown_symbol', `kraken: trades for ${symbol}, which this connection does not carry`, symbol));
-    }
-    return actionsOnly(this.request('subscribe', 'trade', [symbol], (id) => tradeSubscription([venueName], this.tradeSnapshot, id)));
+    this.resyncs.set(key, 'unsubscribing');
+    return actionsOnly(this.request('unsubscribe', channel, [symbol], (id) => channel === 'book'
+      ? bookSubscription('unsubscribe', [venueName], this.depth, id)
+      : tradeSubscription([venueName], this.tradeSnapshot, id, 'unsubscribe')));
   }
 
   onAck(ack: KrakenAckMessage): SessionOutput {
@@ -88,10 +83,12 @@ export class KrakenSubscriptions {
     return request;
   }
 
-  private resubscribe(symbol: string): SessionAction {
-    this.resyncs.set(symbol, 'subscribing');
+  private resubscribe(channel: 'book' | 'trade', symbol: string): SessionAction {
+    this.resyncs.set(resyncKey(channel, symbol), 'subscribing');
     const venueName = this.table.venueNameOf(symbol)!;
-    return this.request('subscribe', 'book', [symbol], (id) => bookSubscription('subscribe', [venueName], this.depth, id));
+    return this.request('subscribe', channel, [symbol], (id) => channel === 'book'
+      ? bookSubscription('subscribe', [venueName], this.depth, id)
+      : tradeSubscription([venueName], this.tradeSnapshot, id));
   }
 
   private onSuccess(ack: KrakenAckSuccess): SessionOutput {
@@ -109,10 +106,11 @@ export class KrakenSubscriptions {
         `kraken acked ${channel} ${ack.method} for ${venueName ?? '(no symbol)'}, which this connection did not subscribe`));
       return { events: [], actions };
     }
-    if (venueChannel === 'book') {
-      const stage = this.resyncs.get(symbol);
-      if (ack.method === 'unsubscribe' && stage === 'unsubscribing') actions.push(this.resubscribe(symbol));
-      else if (ack.method === 'subscribe' && stage === 'subscribing') this.resyncs.delete(symbol);
+    if (channel === 'book' || channel === 'trade') {
+      const key = resyncKey(channel, symbol);
+      const stage = this.resyncs.get(key);
+      if (ack.method === 'unsubscribe' && stage === 'unsubscribing') actions.push(this.resubscribe(channel, symbol));
+      else if (ack.method === 'subscribe' && stage === 'subscribing') this.resyncs.delete(key);
     }
     const type = ack.method === 'subscribe' ? 'subscribed' : 'unsubscribed';
     return { events: [{ type, symbol, channel: venueChannel }], actions };
@@ -124,10 +122,12 @@ export class KrakenSubscriptions {
     // Matched by req_id first: `Subscription Not Found` comes back with "method":"subscribe" to an unsubscribe.
     const method = request?.method ?? ack.method;
     const what = `${request?.channel ?? 'channel'} ${method}${symbol === undefined ? '' : ` for ${symbol}`}`;
-    const stage = symbol === undefined ? undefined : this.resyncs.get(symbol);
+    const resyncChannel = request?.channel === 'trade' ? 'trade' : 'book';
+    const key = symbol === undefined ? undefined : resyncKey(resyncChannel, symbol);
+    const stage = key === undefined ? undefined : this.resyncs.get(key);
 
     if (ack.error === ALREADY_SUBSCRIBED) {
-      if (stage === 'subscribing') this.resyncs.delete(symbol!);
+      if (stage === 'subscribing') this.resyncs.delete(key!);
       return actionsOnly(reportAction('warn', 'already_subscribed',
         `kraken answered ${what} with "${ALREADY_SUBSCRIBED}": the subscription stands, no new snapshot follows`, symbol));
     }
@@ -135,15 +135,15 @@ export class KrakenSubscriptions {
       if (stage === 'unsubscribing' && ack.error === NOT_FOUND) {
         return actionsOnly(
           reportAction('debug', 'unsubscribe_not_found', `kraken answered ${what} with "${NOT_FOUND}"; subscribing anyway`, symbol),
-          this.resubscribe(symbol!),
+          this.resubscribe(resyncChannel, symbol!),
         );
       }
-      if (stage === 'unsubscribing') this.resyncs.delete(symbol!);
+      if (stage === 'unsubscribing') this.resyncs.delete(key!);
       return actionsOnly(reportAction('warn', 'unsubscribe_failed',
         `kraken rejected ${what}: ${ack.error}${stage === 'unsubscribing' ? ' (resync abandoned)' : ''}`, symbol));
     }
 
-    if (stage === 'subscribing') this.resyncs.delete(symbol!);
+    if (stage === 'subscribing') this.resyncs.delete(key!);
     const error = `${ack.error}${this.remedy(ack.error)}`;
     if (request?.channel === 'instrument') {
       return actionsOnly(reportAction('error', 'subscribe_failed', `kraken rejected ${what}: ${error}`, symbol));
@@ -181,4 +181,8 @@ export class KrakenSubscriptions {
 function toVenueChannel(channel: string | undefined): VenueChannel | undefined {
   if (channel === 'book') return 'book';
   return channel === 'trade' ? 'trades' : undefined;
+}
+
+function resyncKey(channel: 'book' | 'trade', symbol: string): string {
+  return `${channel}:${symbol}`;
 }

@@ -58,7 +58,7 @@ export interface KrakenSimulator {
   /** New subscriptions to `symbol` are acked but never get a snapshot, updates or trades. */
   silentSubscriptions(symbol: string, silent?: boolean): void;
   /** Subscriptions to `symbol` that are already live stop being fed, silently (no unsubscribe, no error). */
-  muteLiveSubscriptions(symbol: string): void;
+  muteLiveSubscriptions(symbol: string, channels?: readonly ('book' | 'trade')[]): void;
   /** Freeze the markets so a client's book can be compared with `trueBook`. */
   pauseMarket(): void;
   resumeMarket(): void;
@@ -184,9 +184,9 @@ class KrakenSimulatorServer implements KrakenSimulator {
     for (const connection of this.connections) connection.send(statusFrame(system, connection.connectionId));
   }
 
-  muteLiveSubscriptions(symbol: string): void {
+  muteLiveSubscriptions(symbol: string, channels: readonly ('book' | 'trade')[] = ['book', 'trade']): void {
     for (const connection of this.connections) {
-      for (const channel of ['book', 'trade'] as const) {
+      for (const channel of channels) {
         const subscription = connection.subscriptions.get(subscriptionKey(channel, symbol));
         if (subscription !== undefined) subscription.silent = true;
       }
