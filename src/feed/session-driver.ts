@@ -6,8 +6,8 @@ import type { BookStatusReason } from '../core/model.ts';
 import type { SessionAction, SessionOutput, VenueEvent, VenueSession } from '../exchanges/types.ts';
 import type { ReconnectCause } from './reconnect-policy.ts';
 import type { ResyncBudget, ResyncVerdict } from './resync-budget.ts';
-import { RetrySchedule } from './retry-schedule.ts';
 import { SilenceWatch } from './silence-watch.ts';
+import { TradeSubscriptionWatch } from './trade-subscription-watch.ts';
 import { FAILED_RETRY_MAX_MS, SubscriptionTracker } from './subscription-tracker.ts';
 import type { UpstreamConnectionDeps } from './upstream-connection.ts';
 
@@ -44,8 +44,8 @@ export class SessionDriver {
   private receivedAt = 0;
   private readonly session: VenueSession;
   private readonly tracker: SubscriptionTracker;
-  /** Trade subscriptions the venue rejected, retried with backoff (books are retried by the tracker). */
-  private readonly tradeRetries: RetrySchedule;
+  /** Trade subscriptions: rejected ones retried, acked-but-silent ones resubscribed (books: the tracker). */
+  private readonly trades: TradeSubscriptionWatch;
   private sawData = false;
   private nextPingAt = Infinity;
   private pongDeadline = Infinity;
@@ -57,7 +57,8 @@ export class SessionDriver {
     const { config, symbols } = deps;
     this.session = deps.adapter.createSession({ symbols, bookDepth: config.bookDepth, tradeSnapshot: config.tradeSnapshot });
     this.tracker = new SubscriptionTracker(symbols, config);
-    this.tradeRetries = new RetrySchedule(config.subscribeRetryMs, FAILED_RETRY_MAX_MS);
+    this.trades = new TradeSubscriptionWatch({ snapshotExpected: config.tradeSnapshot, snapshotTimeoutMs: config.snapshotTimeoutMs,
+      retryFirstMs: config.subscribeRetryMs, retryMaxMs: FAILED_RETRY_MAX_MS });
     this.silence = new SilenceWatch(symbols, ['book', 'trades']);
   }
 
@@ -103,15 +104,13 @@ export class SessionDriver {
       if (stream.channel === 'book') {
         if (this.tracker.phase(stream.symbol) === 'live') this.resync(stream.symbol, 'stale_data');
       } else {
-        this.deps.observe({ type: 'session_report', exchange: this.deps.exchange, connection: this.deps.id, level: 'info',
-          code: 'trades_silent', symbol: stream.symbol,
-          message: `${this.deps.exchange} ${stream.symbol}: no trade for ${stream.silentForMs} ms; resubscribing trades to be sure`,
-        });
+        this.report('info', 'trades_silent', stream.symbol, `no trade for ${stream.silentForMs} ms; resubscribing trades to be sure`);
         this.run(this.session.resyncTrades(stream.symbol, now));
       }
     }
-    for (const symbol of this.tradeRetries.due(now)) {
+    for (const { symbol, cause } of this.trades.due(now)) {
       if (this.over) return;
+      if (cause === 'no_snapshot') this.report('warn', 'trades_snapshot_timeout', symbol, `no trade snapshot after the ack; resubscribing`);
       this.run(this.session.resyncTrades(symbol, now));
     }
     for (const decision of this.tracker.overdue(now)) {
@@ -164,6 +163,7 @@ export class SessionDriver {
       }
       const symbol = outcome.symbol!;
       this.silence.seen(symbol, event.type === 'trades' ? 'trades' : 'book', this.receivedAt);
+      if (event.type === 'trades' && event.snapshot) this.trades.snapshot(symbol);
       if (outcome.failure !== undefined) {
         const { reason, message, expected, computed } = outcome.failure;
         this.deps.observe({ type: 'integrity_failure', exchange, connection: id, symbol, reason, message, expected, computed });
@@ -180,11 +180,11 @@ export class SessionDriver {
     switch (event.type) {
       case 'subscribed':
         if (event.channel === 'book') this.tracker.acked(event.symbol, this.deps.now());
-        else this.tradeRetries.succeeded(event.symbol);
+        else this.trades.acked(event.symbol, this.deps.now());
         break;
       case 'subscribe_failed':
         this.deps.observe({ type: 'subscription_failed', exchange, connection: id, symbol: event.symbol, error: event.error });
-        if (event.symbol !== undefined && event.channel === 'trades') this.tradeRetries.failed(event.symbol, this.receivedAt);
+        if (event.symbol !== undefined && event.channel === 'trades') this.trades.rejected(event.symbol, this.receivedAt);
         if (event.symbol !== undefined && event.channel !== 'trades' && store.has(exchange, event.symbol)) {
           this.tracker.failed(event.symbol, this.receivedAt);
           store.setState(exchange, event.symbol, 'awaiting-snapshot', 'subscribe_failed');
@@ -209,6 +209,11 @@ export class SessionDriver {
     if (this.deps.store.get(this.deps.exchange, symbol)?.state !== 'stale') {
       this.deps.store.setState(this.deps.exchange, symbol, 'stale', 'maintenance');
     }
+  }
+
+  private report(level: 'info' | 'warn', code: string, symbol: string, message: string): void {
+    this.deps.observe({ type: 'session_report', exchange: this.deps.exchange, connection: this.deps.id, level, code, symbol,
+      message: `${this.deps.exchange} ${symbol}: ${message}` });
   }
 
   private onVenueStatus(system: string): void {

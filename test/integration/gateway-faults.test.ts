@@ -256,4 +256,20 @@ describe('gateway recovers from upstream faults', () => {
     await bot.next(isLiveSnapshot('BTC/USD'), 'resynced at once', from);
     assert.equal(await metricValue(stack.gateway, 'mgw_upstream_reconnects_total', { reason: 'resync_budget' }), 0);
   });
+
+  it('acked-but-silent subscriptions after a reconnect: book and trades both recover within the snapshot timeout', async () => {
+    stack = await startStack({ kraken: { symbols: ['BTC/USD'], snapshotTimeoutMs: 500, staleAfterMs: 60_000 } });
+    const sim = stack.sim;
+    bot = await Bot.connect(stack.wsUrl);
+    await bot.request({ op: 'subscribe', id: 1, channel: 'trades', exchange: 'kraken', symbol: 'BTC/USD' });
+    await waitFor(() => bot!.messages().some((m) => m.type === 'trade'), 5_000, 'trades flow');
+    const tradeSubscribes = sim.subscribeRequests('BTC/USD', 'trade');
+    sim.silentSubscriptions('BTC/USD', true);
+    sim.dropConnections(1006);
+    await waitFor(() => sim.subscribeRequests('BTC/USD', 'trade') > tradeSubscribes, 5_000, 'resubscribed after the drop');
+    sim.silentSubscriptions('BTC/USD', false);
+    const from = bot.client.received.length;
+    await waitFor(() => bot!.messages().slice(from).some((m) => m.type === 'trade'), 10_000, 'trades flow again');
+    await waitFor(() => stack!.gateway.store.get('kraken', 'BTC/USD')?.state === 'live', 5_000, 'book live again');
+  });
 });
