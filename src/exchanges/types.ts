@@ -80,6 +80,8 @@ export interface VenueAdapter {
   readonly allowedBookDepths: readonly number[];
   /** Most symbols one connection may carry before the connector shards. */
   readonly maxSymbolsPerConnection: number;
+  /** Outgoing messages per connection: average per second and burst (requests, pings, pongs). */
+  readonly outboundRate: { readonly perSecond: number; readonly burst: number };
   /** Connection attempts allowed per window per IP (Kraken: ~150 per 10 min). */
   readonly connectBudget: { readonly attempts: number; readonly windowMs: number };
   /** Checksum over the truncated book, when the venue sends one. */

@@ -17,7 +17,8 @@ export interface SessionDriverDeps extends Omit<UpstreamConnectionDeps, 'budget'
   readonly resyncBudget: ResyncBudget;
   /** The venue's engine state, kept across reconnects: a new connection during maintenance is still degraded. */
   readonly venue: { degraded: boolean };
-  readonly send: (payload: string) => void;
+  /** `urgent`: ahead of queued requests (a ping must not wait behind a resubscribe burst). */
+  readonly send: (payload: string, urgent: boolean) => void;
   readonly end: (cause: ReconnectCause, detail: string) => void;
   /** First data frame of this session: the reconnect backoff starts over. */
   readonly healthy: () => void;
@@ -50,6 +51,8 @@ export class SessionDriver {
   private nextPingAt = Infinity;
   private pongDeadline = Infinity;
   private pingSeq = 0;
+  /** Sends made now are pings: they go ahead of queued requests. */
+  private urgent = false;
   /** The connection ended: the rest of the current frame or tick is dropped. */
   private over = false;
 
@@ -97,7 +100,9 @@ export class SessionDriver {
     if (now >= this.nextPingAt) {
       this.nextPingAt = now + config.pingIntervalMs;
       if (this.pongDeadline === Infinity) this.pongDeadline = now + config.pongTimeoutMs;
+      this.urgent = true;
       this.run(this.session.ping(++this.pingSeq, now));
+      this.urgent = false;
     }
     for (const stream of this.silence.overdue(now, config.symbolStaleAfterMs)) {
       if (this.over) return;
@@ -234,7 +239,7 @@ export class SessionDriver {
     const { exchange, id } = this.deps;
     switch (action.type) {
       case 'send':
-        this.deps.send(action.payload);
+        this.deps.send(action.payload, this.urgent);
         break;
       case 'resync':
         this.resync(action.symbol, action.reason);

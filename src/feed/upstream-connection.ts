@@ -11,6 +11,7 @@ import type { VenueAdapter } from '../exchanges/types.ts';
 import type { ConnectBudget } from './connect-budget.ts';
 import type { ConnectionState, FeedMetrics, FeedObserver } from './feed-events.ts';
 import { type ReconnectCause, ReconnectPolicy } from './reconnect-policy.ts';
+import { PacedSender } from './paced-sender.ts';
 import { ResyncBudget } from './resync-budget.ts';
 import { SessionDriver } from './session-driver.ts';
 
@@ -141,9 +142,12 @@ export class UpstreamConnection {
         handshakeTimeout: config.connectTimeoutMs, perMessageDeflate: false, maxPayload: MAX_UPSTREAM_FRAME_BYTES,
       });
       this.socket = socket;
+      const sender = new PacedSender(this.deps.adapter.outboundRate, this.now, (payload) => {
+        if (socket.readyState === WebSocket.OPEN) socket.send(payload);
+      });
       const driver = new SessionDriver({
         ...this.deps, now: this.now, resyncBudget: this.resyncBudget, venue: this.venue,
-        send: (payload) => { if (socket.readyState === WebSocket.OPEN) socket.send(payload); },
+        send: (payload, urgent) => sender.send(payload, urgent),
         end: (cause, detail) => end(cause, detail),
         healthy: () => this.policy.markHealthy(),
         live: () => this.setState('live'),
@@ -155,6 +159,7 @@ export class UpstreamConnection {
         if (ended) return;
         ended = true;
         if (ticker !== undefined) clearInterval(ticker);
+        sender.stop();
         this.endSession = undefined;
         driver.ended(this.abort.signal.aborted, cause);
         closeSocket(socket, this.abort.signal.aborted ? 1000 : 4000, cause);

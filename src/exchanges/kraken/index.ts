@@ -3,7 +3,7 @@ import type { VenueAdapter } from '../types.ts';
 import { CHECKSUM_LEVELS, krakenChecksum } from './checksum.ts';
 import { createKrakenSession } from './session.ts';
 import {
-  KRAKEN_BOOK_DEPTHS, KRAKEN_CONNECT_BUDGET, KRAKEN_MAX_SYMBOLS_PER_CONNECTION, KRAKEN_WS_URL,
+  KRAKEN_BOOK_DEPTHS, KRAKEN_CONNECT_BUDGET, KRAKEN_OUTBOUND_RATE, KRAKEN_MAX_SYMBOLS_PER_CONNECTION, KRAKEN_WS_URL,
 } from './spec.ts';
 
 export const krakenAdapter: VenueAdapter = {
@@ -12,6 +12,7 @@ export const krakenAdapter: VenueAdapter = {
   allowedBookDepths: KRAKEN_BOOK_DEPTHS,
   maxSymbolsPerConnection: KRAKEN_MAX_SYMBOLS_PER_CONNECTION,
   connectBudget: KRAKEN_CONNECT_BUDGET,
+  outboundRate: KRAKEN_OUTBOUND_RATE,
   bookChecksum: krakenChecksum,
   bookChecksumLevels: CHECKSUM_LEVELS,
   createSession: createKrakenSession,

@@ -7,6 +7,12 @@ export const KRAKEN_WS_URL = 'wss://ws.kraken.com/v2';
 export const KRAKEN_BOOK_DEPTHS: readonly number[] = [10, 25, 100, 500, 1000];
 
 /** Cloudflare allows ~150 (re)connection attempts per IP per rolling 10 minutes, then bans for 10 minutes. */
+/**
+ * Kraken publishes no client message rate, only `Exceeded msg rate` when a connection sends too fast
+ * (kraken-v2.md §1.5): a conservative pace, so resyncing many books at once (back from maintenance) is spread out.
+ */
+export const KRAKEN_OUTBOUND_RATE = { perSecond: 10, burst: 20 } as const;
+
 export const KRAKEN_CONNECT_BUDGET = { attempts: 150, windowMs: 600_000 } as const;
 
 // Kraken publishes no per-connection symbol limit and supports many symbols per connection; the bound keeps

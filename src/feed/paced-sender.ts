@@ -1,0 +1,47 @@
+// Sends one socket's outgoing messages in order, never faster than the venue's message rate: messages over the
+// rate wait in a queue drained by one timer. Owned by one socket's life; stop() drops what is left.
+import { OutboundPacer } from './outbound-pacer.ts';
+
+export interface OutboundRate {
+  readonly perSecond: number;
+  readonly burst: number;
+}
+
+export class PacedSender {
+  private readonly queue: string[] = [];
+  private readonly pacer: OutboundPacer;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(rate: OutboundRate, private readonly now: () => number, private readonly write: (payload: string) => void) {
+    this.pacer = new OutboundPacer(rate.perSecond, rate.burst, now());
+  }
+
+  /** `urgent` messages go ahead of the queue (still within the rate). */
+  send(payload: string, urgent = false): void {
+    if (this.stopped) return;
+    if (urgent) this.queue.unshift(payload);
+    else this.queue.push(payload);
+    if (this.timer === undefined) this.drain();
+  }
+
+  /** Messages waiting for a slot. */
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.queue.length = 0;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private drain(): void {
+    this.timer = undefined;
+    while (this.queue.length > 0 && this.pacer.take(this.now())) this.write(this.queue.shift()!);
+    if (this.queue.length > 0 && !this.stopped) {
+      this.timer = setTimeout(() => this.drain(), Math.max(1, this.pacer.waitMs(this.now())));
+    }
+  }
+}
