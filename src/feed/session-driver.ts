@@ -107,7 +107,8 @@ export class SessionDriver {
     for (const stream of this.silence.overdue(now, config.symbolStaleAfterMs)) {
       if (this.over) return;
       if (stream.channel === 'book') {
-        if (this.tracker.phase(stream.symbol) === 'live') this.resync(stream.symbol, 'stale_data');
+        // During maintenance books are held stale on purpose; silence then proves nothing.
+        if (this.tracker.phase(stream.symbol) === 'live' && !this.deps.venue.degraded) this.resync(stream.symbol, 'stale_data');
       } else {
         this.report('info', 'trades_silent', stream.symbol, `no trade for ${stream.silentForMs} ms; resubscribing trades to be sure`);
         this.run(this.session.resyncTrades(stream.symbol, now));

@@ -137,6 +137,26 @@ describe('kraken session: resync', () => {
     assert.equal(sends(both.resync('BTC/USD', 'snapshot_timeout', 0)).length, 1, 'a new resync may start');
   });
 
+  it('book data arriving between the unsubscribe and its ack is dropped (it belongs to the subscription going away)', () => {
+    const btc = session(['BTC/USD']);
+    btc.onOpen(0);
+    btc.resync('BTC/USD', 'snapshot_timeout', 0);
+    const lateSnapshot = BTC.find((text) => text.startsWith('{"channel":"book","type":"snapshot"'))!;
+    assert.deepEqual(btc.onFrame(lateSnapshot, 0).events, []);
+    btc.onFrame(BTC_UNSUBSCRIBE_ACK, 0);
+    assert.equal(btc.onFrame(lateSnapshot, 0).events[0]?.type, 'book_snapshot', 'after the ack, snapshots count again');
+  });
+
+  it('a resync whose acks never came back (a reply without req_id) can start again after 30 s', () => {
+    const btc = session(['BTC/USD']);
+    btc.onOpen(0);
+    assert.equal(sends(btc.resync('BTC/USD', 'checksum_mismatch', 0)).length, 1);
+    assert.deepEqual(sends(btc.resync('BTC/USD', 'checksum_mismatch', 29_999)), [], 'still in progress');
+    assert.equal(sends(btc.resync('BTC/USD', 'checksum_mismatch', 30_000)).length, 1, 'considered lost: restarted');
+    assert.deepEqual(sends(btc.resyncTrades('BTC/USD', 0)),
+      [{ method: 'unsubscribe', params: { channel: 'trade', symbol: ['BTC/USD'] }, req_id: 6 }], 'trades resync the same way');
+  });
+
   it('an unsolicited unsubscribe ack sends nothing', () => {
     assert.deepEqual(sends(session(['BTC/USD']).onFrame(BTC_UNSUBSCRIBE_ACK, 0)), []);
   });

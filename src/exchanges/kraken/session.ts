@@ -61,12 +61,12 @@ class KrakenSession implements VenueSession {
   }
 
   /** Unsubscribe the book, and subscribe again when that is acked. A resync in progress is not restarted. */
-  resync(symbol: string, reason: BookStatusReason, _now: number): SessionOutput {
-    return this.subscriptions.resync(symbol, reason);
+  resync(symbol: string, reason: BookStatusReason, now: number): SessionOutput {
+    return this.subscriptions.resync(symbol, reason, now);
   }
 
-  resyncTrades(symbol: string, _now: number): SessionOutput {
-    return this.subscriptions.resync(symbol, 'trades_silent', 'trade');
+  resyncTrades(symbol: string, now: number): SessionOutput {
+    return this.subscriptions.resync(symbol, 'trades_silent', now, 'trade');
   }
 
   ping(reqId: number, _now: number): SessionOutput {
@@ -83,6 +83,9 @@ class KrakenSession implements VenueSession {
         actions.push(unexpectedSymbol('book', data.symbol));
         continue;
       }
+      // Book data between a resync's unsubscribe and its ack belongs to the subscription being dropped: a late
+      // snapshot would make the book live again just before the venue stops feeding it.
+      if (this.subscriptions.isUnsubscribing(symbol)) continue;
       const bids = data.bids.map(toLevelText);
       const asks = data.asks.map(toLevelText);
       const precision = this.precisions.get(symbol);

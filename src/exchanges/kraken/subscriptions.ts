@@ -21,6 +21,15 @@ interface PendingRequest {
 
 type SubscribeFailed = Extract<VenueEvent, { type: 'subscribe_failed' }>;
 
+interface ResyncProgress {
+  readonly stage: 'unsubscribing' | 'subscribing';
+  /** When the resync started (the session's `now`). */
+  readonly since: number;
+}
+
+/** A resync whose acks have not all come back after this long is considered lost and may be started again. */
+const RESYNC_STUCK_MS = 30_000;
+
 const NOT_FOUND = 'Subscription Not Found';
 const ALREADY_SUBSCRIBED = 'Already subscribed';
 const UNSUPPORTED_PAIR = /^Currency pair not supported (\S+)/;
@@ -28,7 +37,7 @@ const UNSUPPORTED_PAIR = /^Currency pair not supported (\S+)/;
 export class KrakenSubscriptions {
   private readonly pending = new Map<number, PendingRequest>();
   /** A resync is in progress from `resync()` until the ack of its subscribe; keyed by `book:SYMBOL`/`trade:SYMBOL`. */
-  private readonly resyncs = new Map<string, 'unsubscribing' | 'subscribing'>();
+  private readonly resyncs = new Map<string, ResyncProgress>();
   private nextReqId = 1;
 
   constructor(private readonly table: KrakenSymbolTable, private readonly depth: number,
@@ -47,18 +56,20 @@ export class KrakenSubscriptions {
   }
 
   /** Unsubscribe, await the ack, subscribe again (a duplicate subscribe would get no snapshot). */
-  resync(symbol: string, reason: BookStatusReason | 'trades_silent', channel: 'book' | 'trade' = 'book'): SessionOutput {
+  resync(symbol: string, reason: BookStatusReason | 'trades_silent', now: number, channel: 'book' | 'trade' = 'book'): SessionOutput {
     const venueName = this.table.venueNameOf(symbol);
     if (venueName === undefined) {
       return actionsOnly(reportAction('warn', 'resync_unknown_symbol',
         `kraken: ${channel} resync (${reason}) requested for ${symbol}, which this connection does not carry`, symbol));
     }
     const key = resyncKey(channel, symbol);
-    if (this.resyncs.has(key)) {
+    const inProgress = this.resyncs.get(key);
+    // An entry older than RESYNC_STUCK_MS lost its ack (e.g. an error reply without req_id): start over.
+    if (inProgress !== undefined && now - inProgress.since < RESYNC_STUCK_MS) {
       return actionsOnly(reportAction('debug', 'resync_in_progress',
         `kraken ${symbol}: ${channel} resync (${reason}) already in progress`, symbol));
     }
-    this.resyncs.set(key, 'unsubscribing');
+    this.resyncs.set(key, { stage: 'unsubscribing', since: now });
     return actionsOnly(this.request('unsubscribe', channel, [symbol], (id) => channel === 'book'
       ? bookSubscription('unsubscribe', [venueName], this.depth, id)
       : tradeSubscription([venueName], this.tradeSnapshot, id, 'unsubscribe')));
@@ -83,8 +94,14 @@ export class KrakenSubscriptions {
     return request;
   }
 
+  /** True while a book resync waits for its unsubscribe ack: data still arriving is the old subscription's. */
+  isUnsubscribing(symbol: string): boolean {
+    return this.resyncs.get(resyncKey('book', symbol))?.stage === 'unsubscribing';
+  }
+
   private resubscribe(channel: 'book' | 'trade', symbol: string): SessionAction {
-    this.resyncs.set(resyncKey(channel, symbol), 'subscribing');
+    const key = resyncKey(channel, symbol);
+    this.resyncs.set(key, { stage: 'subscribing', since: this.resyncs.get(key)?.since ?? 0 });
     const venueName = this.table.venueNameOf(symbol)!;
     return this.request('subscribe', channel, [symbol], (id) => channel === 'book'
       ? bookSubscription('subscribe', [venueName], this.depth, id)
@@ -108,7 +125,7 @@ export class KrakenSubscriptions {
     }
     if (channel === 'book' || channel === 'trade') {
       const key = resyncKey(channel, symbol);
-      const stage = this.resyncs.get(key);
+      const stage = this.resyncs.get(key)?.stage;
       if (ack.method === 'unsubscribe' && stage === 'unsubscribing') actions.push(this.resubscribe(channel, symbol));
       else if (ack.method === 'subscribe' && stage === 'subscribing') this.resyncs.delete(key);
     }
@@ -124,7 +141,7 @@ export class KrakenSubscriptions {
     const what = `${request?.channel ?? 'channel'} ${method}${symbol === undefined ? '' : ` for ${symbol}`}`;
     const resyncChannel = request?.channel === 'trade' ? 'trade' : 'book';
     const key = symbol === undefined ? undefined : resyncKey(resyncChannel, symbol);
-    const stage = key === undefined ? undefined : this.resyncs.get(key);
+    const stage = key === undefined ? undefined : this.resyncs.get(key)?.stage;
 
     if (ack.error === ALREADY_SUBSCRIBED) {
       if (stage === 'subscribing') this.resyncs.delete(key!);
