@@ -96,7 +96,7 @@ export class KrakenSubscriptions {
 
   /** True while a book resync waits for its unsubscribe ack: data still arriving is the old subscription's. */
   isUnsubscribing(symbol: string): boolean {
-    return this.resyncs.get(resyncKey('book', symbol))?.stage === 'unsubscribing';
+    return this.resyncs.size > 0 && this.resyncs.get(resyncKey('book', symbol))?.stage === 'unsubscribing';
   }
 
   private resubscribe(channel: 'book' | 'trade', symbol: string): SessionAction {
