@@ -15,19 +15,23 @@ import { PacedSender } from './paced-sender.ts';
 import { ResyncBudget } from './resync-budget.ts';
 import { SessionDriver } from './session-driver.ts';
 
-export interface UpstreamConnectionDeps {
-  readonly exchange: ExchangeId;
-  readonly id: number;
+/** What a venue's connections share (the venue connector hands it to each). */
+export interface VenueDeps {
   readonly adapter: VenueAdapter;
   readonly config: VenueConfig;
-  readonly symbols: readonly string[];
   readonly store: BookStore;
   readonly observe: FeedObserver;
   readonly metrics: FeedMetrics;
-  /** The venue's connection-attempt budget, shared by all its connections. */
-  readonly budget: ConnectBudget;
   readonly now?: () => number;
   readonly random?: () => number;
+}
+
+export interface UpstreamConnectionDeps extends VenueDeps {
+  readonly exchange: ExchangeId;
+  readonly id: number;
+  readonly symbols: readonly string[];
+  /** The venue's connection-attempt budget, shared by all its connections. */
+  readonly budget: ConnectBudget;
 }
 
 export class ConnectionEnded extends Error {

@@ -1,22 +1,10 @@
 // All upstream connections of one venue: registers its books in the store and shards its symbols over
 // connections of at most `maxSymbolsPerConnection` (the lower of the config and the venue's own limit).
-import type { BookStore } from '../book/book-store.ts';
-import type { VenueConfig } from '../config/types.ts';
 import type { ExchangeId } from '../core/model.ts';
-import type { VenueAdapter } from '../exchanges/types.ts';
 import { ConnectBudget } from './connect-budget.ts';
-import type { FeedMetrics, FeedObserver } from './feed-events.ts';
-import { UpstreamConnection } from './upstream-connection.ts';
+import { UpstreamConnection, type VenueDeps } from './upstream-connection.ts';
 
-export interface VenueConnectorDeps {
-  readonly adapter: VenueAdapter;
-  readonly config: VenueConfig;
-  readonly store: BookStore;
-  readonly observe: FeedObserver;
-  readonly metrics: FeedMetrics;
-  readonly now?: () => number;
-  readonly random?: () => number;
-}
+export type VenueConnectorDeps = VenueDeps;
 
 export class VenueConnector {
   private readonly connections: UpstreamConnection[];
