@@ -6,6 +6,7 @@ import type { ExchangeId } from '../core/model.ts';
 export const PROTOCOL_ERRORS = {
   invalid_json: 'the text frame is not valid JSON',
   binary_not_supported: 'binary frames are not accepted; send JSON text frames',
+  message_too_large: 'a command is at most 4096 characters (frames over server.maxPayloadBytes close the connection)',
   invalid_message: 'not a JSON object, or a required field is missing or has the wrong type',
   unknown_op: 'op is not one of subscribe, unsubscribe, ping',
   unknown_channel: 'channel is not one of book, trades',
@@ -68,8 +69,14 @@ export function normalizeSymbol(text: string): string | undefined {
   return SYMBOL_PATTERN.test(text) ? text.toUpperCase() : undefined;
 }
 
+/** Every valid command is far smaller; a bigger one is answered (not parsed), the connection stays. */
+export const MAX_COMMAND_CHARS = 4_096;
+
 export function parseCommand(text: string, isBinary: boolean, catalog: BookCatalog): ParseResult {
   if (isBinary) return fail('binary_not_supported', PROTOCOL_ERRORS.binary_not_supported);
+  if (text.length > MAX_COMMAND_CHARS) {
+    return fail('message_too_large', `${text.length} characters; a command is at most ${MAX_COMMAND_CHARS}`);
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -122,6 +122,7 @@ describe('gateway + Kraken simulator', () => {
       [{ op: 'subscribe', id: 3, channel: 'book', exchange: 'kraken', symbol: 'DOGE/EUR' }, 'unknown_symbol'],
       [{ op: 'subscribe', id: 4, channel: 'book', exchange: 'kraken', symbol: 'BTC/USD', depth: 26 }, 'invalid_depth'],
       [{ op: 'subscribe', id: 5, channel: 'ohlc', exchange: 'kraken', symbol: 'BTC/USD' }, 'unknown_channel'],
+      [{ op: 'ping', id: 6, padding: 'x'.repeat(5_000) }, 'message_too_large'],
     ];
     for (const [message, code] of cases) {
       const from = bot.client.received.length;

@@ -87,10 +87,11 @@ describe('protocol: parsing bot frames', () => {
   it('documents every code it can produce, and clips echoed bot text', () => {
     assert.deepEqual(Object.keys(PROTOCOL_ERRORS).sort(), [
       'already_subscribed', 'binary_not_supported', 'invalid_depth', 'invalid_json', 'invalid_message',
-      'not_subscribed', 'too_many_subscriptions', 'unknown_channel', 'unknown_exchange', 'unknown_op', 'unknown_symbol',
+      'message_too_large', 'not_subscribed', 'too_many_subscriptions', 'unknown_channel', 'unknown_exchange', 'unknown_op', 'unknown_symbol',
     ]);
-    const result = parse({ op: 'x'.repeat(10_000), id: 1 });
+    const result = parse({ op: 'x'.repeat(4_000), id: 1 });
     assert.ok(!result.ok && result.error.message.length < 120);
+    assertError(parse({ op: 'ping', id: 1, padding: 'x'.repeat(5_000) }), 'message_too_large');
   });
 });
 
