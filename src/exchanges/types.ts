@@ -15,7 +15,16 @@ export type VenueEvent =
   | { readonly type: 'venue_status'; readonly system: string }
   | { readonly type: 'heartbeat' }
   | { readonly type: 'pong'; readonly reqId?: number }
-  | { readonly type: 'instrument'; readonly symbol: string; readonly pricePrecision: number; readonly qtyPrecision: number };
+  | { readonly type: 'instrument'; readonly symbol: string; readonly pricePrecision: number; readonly qtyPrecision: number }
+  /**
+   * Make-before-break: this (successor) session's stream continues the book where the predecessor left it, so the
+   * book stays live with no snapshot; from now on only this session feeds it.
+   */
+  | { readonly type: 'book_continued'; readonly symbol: string }
+  /** Every book of the predecessor now continues on this successor session: the predecessor can be closed. */
+  | { readonly type: 'handover_complete' }
+  /** The venue announced it will close this connection soon (Binance `serverShutdown`): rotate now. */
+  | { readonly type: 'server_shutdown' };
 
 export type VenueChannel = 'book' | 'trades';
 
@@ -36,6 +45,11 @@ export interface SessionOutput {
 }
 
 export interface SessionOptions {
+  /**
+   * Make-before-break rotation: the session of the connection this one replaces. It keeps feeding the books until
+   * this session's stream continues each book's chain (`book_continued`, then `handover_complete`).
+   */
+  readonly predecessor?: VenueSession;
   /** Normalized symbols this connection carries (`BTC/USD`). */
   readonly symbols: readonly string[];
   /** Book depth subscribed at the venue. */
@@ -60,8 +74,28 @@ export interface VenueSession {
    * the venue rejected the subscription, or when the trade stream went silent.
    */
   resyncTrades(symbol: string, now: number): SessionOutput;
-  /** Application-level ping payload. */
+  /** Application-level ping payload (only called when the adapter's heartbeat is `client-ping`). */
   ping(reqId: number, now: number): SessionOutput;
+  /**
+   * Successor only: the predecessor is gone (closed, or the handover took too long). Books not handed over yet
+   * either continue here (their chain connects) or are resynced (`resync` actions, reason `connection_lost`).
+   */
+  takeOver?(now: number): SessionOutput;
+}
+
+/** How a venue's REST depth snapshot is requested and fed back into the session's stream. */
+export interface RestSnapshotSpec {
+  /** Path and query under the configured REST base URL, and the request weight the venue charges for it. */
+  request(symbol: string, limit: number): { readonly path: string; readonly weight: number };
+  /**
+   * The synthetic frame carrying a snapshot response body into `VenueSession.onFrame`, so live traffic, replays of
+   * recordings and unit tests all go through the same stream.
+   */
+  frame(symbol: string, body: string): string;
+  /** Response header with the IP's used request weight in the current window (lower case). */
+  readonly usedWeightHeader: string;
+  /** Request weight the venue allows per IP per window. */
+  readonly weightLimit: { readonly perWindow: number; readonly windowMs: number };
 }
 
 /**
@@ -88,5 +122,16 @@ export interface VenueAdapter {
   readonly bookChecksum?: BookChecksumFn;
   /** The checksum covers only the best N levels per side (Kraken: 10): deeper changes cannot alter it. */
   readonly bookChecksumLevels?: number;
+  /**
+   * `client-ping`: the gateway sends `session.ping()` and expects a `pong` event (Kraken). `server-ping`: the venue
+   * sends WebSocket PING frames that the connector answers with the same payload; liveness is judged on data only.
+   */
+  readonly heartbeat: 'client-ping' | 'server-ping';
+  /** The URL to open for one connection's symbols (Binance: streams in the combined-stream URL). Default: `url`. */
+  connectUrl?(url: string, symbols: readonly string[]): string;
+  /** REST depth snapshots, for venues whose books are bridged from one (Binance). */
+  readonly restSnapshot?: RestSnapshotSpec;
+  /** The venue closes a connection after this long (Binance: 24 h): the connector rotates before that. */
+  readonly maxConnectionLifetimeMs?: number;
   createSession(options: SessionOptions): VenueSession;
 }

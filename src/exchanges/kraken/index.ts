@@ -15,5 +15,6 @@ export const krakenAdapter: VenueAdapter = {
   outboundRate: KRAKEN_OUTBOUND_RATE,
   bookChecksum: krakenChecksum,
   bookChecksumLevels: CHECKSUM_LEVELS,
+  heartbeat: 'client-ping',
   createSession: createKrakenSession,
 };
