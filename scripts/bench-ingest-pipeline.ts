@@ -153,6 +153,7 @@ export function newDriver(config: GatewayConfig, capture: Capture, store: BookSt
       probe.integrityFailures++;
     },
     healthy: () => undefined, live: () => undefined,
+    snapshots: undefined, serverShutdown: () => undefined, handoverComplete: () => undefined,
   });
   driver.opened();
   for (const text of capture.prelude) driver.frame(text, Buffer.byteLength(text));

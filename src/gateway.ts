@@ -77,7 +77,11 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
 
   function status(): Record<string, unknown> {
     const exchanges: Record<string, unknown> = {};
-    for (const connector of connectors) exchanges[connector.exchange] = { connections: connector.status() };
+    for (const connector of connectors) {
+      const rest = connector.restStatus();
+      exchanges[connector.exchange] = rest === undefined ? { connections: connector.status() }
+        : { connections: connector.status(), rest };
+    }
     return { version: GATEWAY_VERSION, startedAt: new Date(startedAt).toISOString(), exchanges };
   }
   let startedAt = 0;

@@ -46,6 +46,7 @@ interface VenueDefaults {
   readonly depthDoc: string;
   readonly tradeSnapshot: boolean;
   readonly maxSymbolsPerConnection: number;
+  readonly rotateAfterMs: number;
 }
 
 function reconnectSchema(name: string): convict.Schema<ReconnectConfig> {
@@ -93,6 +94,11 @@ function venueSchema(d: VenueDefaults): convict.Schema<VenueConfig> {
     resyncWindowMs: int(600_000, 'Sliding window of the resync budget.', { min: 1_000, max: MS_DAY }),
     connectTimeoutMs: int(10_000, 'TCP + TLS + WebSocket handshake must finish within this.',
       { min: 100, max: 600_000 }),
+    rotateAfterMs: int(d.rotateAfterMs, `Open a new ${d.name} connection this long after the current one opened, hand `
+      + 'every book over to it without a gap, then close the old one (0 = never). Binance closes every connection at '
+      + '24 h, so its default is 23 h.', { min: 0, max: MS_DAY }),
+    handoverTimeoutMs: int(10_000, 'A rotation whose new connection has not continued every book within this closes '
+      + 'the old connection anyway; books that did not continue resync from a snapshot.', { min: 100, max: 600_000 }),
     reconnect: reconnectSchema(d.name),
   };
 }
@@ -101,19 +107,20 @@ function buildSchema(): convict.Schema<GatewayConfig> {
   const kraken = venueSchema({
     name: 'Kraken', enabled: true, url: KRAKEN_WS_URL, symbols: ['BTC/USD', 'ETH/USD'], bookDepth: 25,
     depthRules: { oneOf: KRAKEN_BOOK_DEPTHS }, depthDoc: 'Kraken book subscription depth (levels per side).',
-    tradeSnapshot: true, maxSymbolsPerConnection: KRAKEN_MAX_SYMBOLS_PER_CONNECTION,
+    tradeSnapshot: true, maxSymbolsPerConnection: KRAKEN_MAX_SYMBOLS_PER_CONNECTION, rotateAfterMs: 0,
   });
   const binance = venueSchema({
     name: 'Binance', enabled: false, url: 'wss://stream.binance.com:9443/stream', symbols: ['BTC/USDT'],
-    bookDepth: 1000, depthRules: { oneOf: [5, 10, 20, 50, 100, 500, 1000, 5000] },
-    depthDoc: 'Binance REST depth snapshot limit (levels per side).', tradeSnapshot: false,
-    maxSymbolsPerConnection: 50,
+    bookDepth: 5000, depthRules: { oneOf: [5, 10, 20, 50, 100, 500, 1000, 5000] },
+    depthDoc: 'Binance REST depth snapshot limit = levels per side kept (weight 250 at 1001–5000, 50 at 501–1000; '
+      + 'the IP may spend 6000 per minute on every request together).', tradeSnapshot: false,
+    maxSymbolsPerConnection: 50, rotateAfterMs: 23 * MS_HOUR,
   });
   const coinbase = venueSchema({
     name: 'Coinbase', enabled: false, url: 'wss://advanced-trade-ws.coinbase.com', symbols: ['BTC/USD'],
     bookDepth: 1000, depthRules: { min: 1, max: 10_000 },
     depthDoc: 'Levels per side served from the Coinbase level2 book (the venue sends the full book).',
-    tradeSnapshot: true, maxSymbolsPerConnection: 50,
+    tradeSnapshot: true, maxSymbolsPerConnection: 50, rotateAfterMs: 0,
   });
   return {
     server: {

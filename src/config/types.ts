@@ -38,7 +38,13 @@ export interface VenueConfig {
   readonly resyncBudget: number;
   readonly resyncWindowMs: number;
   readonly connectTimeoutMs: number;
+  /** Rotate make-before-break this long after a connection opened (0 = never; Binance cuts connections at 24 h). */
+  readonly rotateAfterMs: number;
+  /** A rotation whose new connection has not continued every book by then closes the old one anyway. */
+  readonly handoverTimeoutMs: number;
   readonly reconnect: ReconnectConfig;
+  /** REST base URL for depth snapshots (Binance). */
+  readonly restUrl?: string;
 }
 
 export interface BinanceVenueConfig extends VenueConfig {

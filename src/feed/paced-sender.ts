@@ -7,21 +7,22 @@ export interface OutboundRate {
   readonly burst: number;
 }
 
-export class PacedSender {
-  private readonly queue: string[] = [];
+/** `T`: what one outgoing message is (text, or a pong frame's payload). */
+export class PacedSender<T> {
+  private readonly queue: T[] = [];
   private readonly pacer: OutboundPacer;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
 
-  constructor(rate: OutboundRate, private readonly now: () => number, private readonly write: (payload: string) => void) {
+  constructor(rate: OutboundRate, private readonly now: () => number, private readonly write: (message: T) => void) {
     this.pacer = new OutboundPacer(rate.perSecond, rate.burst, now());
   }
 
   /** `urgent` messages go ahead of the queue (still within the rate). */
-  send(payload: string, urgent = false): void {
+  send(message: T, urgent = false): void {
     if (this.stopped) return;
-    if (urgent) this.queue.unshift(payload);
-    else this.queue.push(payload);
+    if (urgent) this.queue.unshift(message);
+    else this.queue.push(message);
     if (this.timer === undefined) this.drain();
   }
 

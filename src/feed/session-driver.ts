@@ -5,6 +5,7 @@ import { applyVenueEvent } from '../book/book-sync.ts';
 import type { BookStatusReason } from '../core/model.ts';
 import type { SessionAction, SessionOutput, VenueEvent, VenueSession } from '../exchanges/types.ts';
 import type { ReconnectCause } from './reconnect-policy.ts';
+import type { RestSnapshotSource } from './rest-snapshot-source.ts';
 import type { ResyncBudget, ResyncVerdict } from './resync-budget.ts';
 import { SilenceWatch } from './silence-watch.ts';
 import { TradeSubscriptionWatch } from './trade-subscription-watch.ts';
@@ -13,6 +14,11 @@ import type { UpstreamConnectionDeps } from './upstream-connection.ts';
 
 export interface SessionDriverDeps extends Omit<UpstreamConnectionDeps, 'budget' | 'random' | 'now'> {
   readonly now: () => number;
+  readonly snapshots: RestSnapshotSource | undefined;
+  /** Make-before-break: the session this one takes the books over from (they are live already). */
+  readonly predecessor?: VenueSession;
+  readonly serverShutdown: () => void;
+  readonly handoverComplete: () => void;
   /** Kept by the connection across reconnects. */
   readonly resyncBudget: ResyncBudget;
   /** The venue's engine state, kept across reconnects: a new connection during maintenance is still degraded. */
@@ -28,7 +34,8 @@ export interface SessionDriverDeps extends Omit<UpstreamConnectionDeps, 'budget'
 
 const DEGRADED_SYSTEM_STATES = new Set(['maintenance', 'cancel_only']);
 
-const INTEGRITY_REASONS: ReadonlySet<BookStatusReason> = new Set(['checksum_mismatch', 'crossed_book', 'malformed_frame']);
+const INTEGRITY_REASONS: ReadonlySet<BookStatusReason> = new Set(['checksum_mismatch', 'crossed_book', 'malformed_frame',
+  'sequence_gap']);
 const RESYNC_NOW: ResyncVerdict = { verdict: 'resync' };
 
 /** Why books went stale, as bots see it, when the connection ended for one of these causes. */
@@ -37,13 +44,18 @@ const STALE_REASONS: Partial<Record<ReconnectCause, BookStatusReason>> = {
   maintenance: 'maintenance',
 };
 
+/** How a socket's end leaves its books: `stale` (bots are told why), `retire` (a successor feeds them), `stop`. */
+export type DriverEnd = 'stale' | 'retire' | 'stop';
+
 export class SessionDriver {
   lastDataAt = 0;
+  /** Books this (successor) session continued from its predecessor. */
+  continuedBooks = 0;
   /** Last book and last trade message per symbol: one subscription can go silent while the connection flows. */
   private readonly silence: SilenceWatch;
   /** Clock read once per frame; events of that frame use it. */
   private receivedAt = 0;
-  private readonly session: VenueSession;
+  readonly session: VenueSession;
   private readonly tracker: SubscriptionTracker;
   /** Trade subscriptions: rejected ones retried, acked-but-silent ones resubscribed (books: the tracker). */
   private readonly trades: TradeSubscriptionWatch;
@@ -58,7 +70,8 @@ export class SessionDriver {
 
   constructor(private readonly deps: SessionDriverDeps) {
     const { config, symbols } = deps;
-    this.session = deps.adapter.createSession({ symbols, bookDepth: config.bookDepth, tradeSnapshot: config.tradeSnapshot });
+    this.session = deps.adapter.createSession({ symbols, bookDepth: config.bookDepth, tradeSnapshot: config.tradeSnapshot,
+      ...(deps.predecessor === undefined ? {} : { predecessor: deps.predecessor }) });
     this.tracker = new SubscriptionTracker(symbols, config);
     this.trades = new TradeSubscriptionWatch({ snapshotExpected: config.tradeSnapshot, snapshotTimeoutMs: config.snapshotTimeoutMs,
       retryFirstMs: config.subscribeRetryMs, retryMaxMs: FAILED_RETRY_MAX_MS });
@@ -74,9 +87,21 @@ export class SessionDriver {
     }
     this.lastDataAt = now;
     this.silence.restart(now);
-    this.nextPingAt = now + this.deps.config.pingIntervalMs;
+    if (this.deps.adapter.heartbeat === 'client-ping') this.nextPingAt = now + this.deps.config.pingIntervalMs;
     this.tracker.opened(now);
+    // A successor's books are live and fed by the predecessor until handed over: no first-snapshot deadlines.
+    if (this.deps.predecessor !== undefined) for (const symbol of this.deps.symbols) this.tracker.snapshot(symbol);
     this.run(this.session.onOpen(now));
+  }
+
+  /** Every book on this connection is live (or rejected by the venue). */
+  allLive(): boolean {
+    return this.tracker.allLive();
+  }
+
+  /** Successor: the predecessor is gone; books not handed over continue here or resync. */
+  takeOver(): void {
+    if (!this.over && this.session.takeOver !== undefined) this.run(this.session.takeOver(this.deps.now()));
   }
 
   frame(text: string, bytes: number): void {
@@ -119,8 +144,14 @@ export class SessionDriver {
       if (cause === 'no_snapshot') this.report('warn', 'trades_snapshot_timeout', symbol, `no trade snapshot after the ack; resubscribing`);
       this.run(this.session.resyncTrades(symbol, now));
     }
+    const restPausedUntil = this.deps.snapshots?.pausedUntil() ?? 0;
     for (const decision of this.tracker.overdue(now)) {
       if (this.over) return;
+      // The venue's REST limit holds every snapshot back: neither a resubscribe nor a reconnect would help.
+      if (decision.cause === 'snapshot_timeout' && restPausedUntil > now) {
+        this.tracker.deferred(decision.symbol, restPausedUntil);
+        continue;
+      }
       if (decision.action === 'reconnect') {
         this.deps.end(decision.cause, `${decision.symbol}: ${decision.cause === 'subscribe_timeout' ? 'no subscribe ack' : 'no snapshot after resubscribe'}`);
         return;
@@ -131,11 +162,12 @@ export class SessionDriver {
     }
   }
 
-  /** The socket is gone: books on it can no longer be trusted to be current. Bots are told why. */
-  ended(stopping: boolean, cause: ReconnectCause): void {
+  /** The socket is gone: unless a successor feeds them, its books can no longer be trusted. Bots are told why. */
+  ended(how: DriverEnd, cause: ReconnectCause): void {
     this.over = true;
+    if (how === 'retire') return;
     const { store, exchange } = this.deps;
-    const reason = stopping ? 'shutting_down' : STALE_REASONS[cause] ?? 'connection_lost';
+    const reason = how === 'stop' ? 'shutting_down' : STALE_REASONS[cause] ?? 'connection_lost';
     for (const symbol of this.deps.symbols) {
       const state = store.get(exchange, symbol)?.state;
       if (state === 'live' || state === 'resyncing') store.setState(exchange, symbol, 'stale', reason);
@@ -203,6 +235,16 @@ export class SessionDriver {
       case 'pong':
         this.pongDeadline = Infinity;
         break;
+      case 'book_continued':
+        this.continuedBooks++;
+        this.silence.seen(event.symbol, 'book', this.receivedAt);
+        break;
+      case 'handover_complete':
+        this.deps.handoverComplete();
+        break;
+      case 'server_shutdown':
+        this.deps.serverShutdown();
+        break;
       default:
         break;
     }
@@ -253,10 +295,32 @@ export class SessionDriver {
           message: action.message, symbol: action.symbol });
         break;
       case 'fetch-snapshot':
-        this.deps.observe({ type: 'session_report', exchange, connection: id, level: 'error', code: 'no_snapshot_source',
-          message: `${exchange} asked for a REST snapshot of ${action.symbol}; no snapshot source is configured`, symbol: action.symbol });
+        this.fetchSnapshot(action.symbol);
         break;
     }
+  }
+
+  /** The REST snapshot enters the session's stream as a synthetic frame, as a recording would replay it. */
+  private fetchSnapshot(symbol: string): void {
+    const { snapshots, adapter, exchange, id, config } = this.deps;
+    if (snapshots === undefined || adapter.restSnapshot === undefined) {
+      this.deps.observe({ type: 'session_report', exchange, connection: id, level: 'error', code: 'no_snapshot_source',
+        message: `${exchange} asked for a REST snapshot of ${symbol}; no snapshot source is configured`, symbol });
+      return;
+    }
+    const spec = adapter.restSnapshot;
+    snapshots.request(symbol, config.bookDepth, {
+      deliver: (body) => {
+        if (!this.over) this.frame(spec.frame(symbol, body), body.length);
+      },
+      fail: (reason) => {
+        if (this.over || !this.deps.store.has(exchange, symbol)) return;
+        const now = this.deps.now();
+        this.deps.observe({ type: 'subscription_failed', exchange, connection: id, symbol, error: `REST snapshot: ${reason}` });
+        this.tracker.failed(symbol, now);
+        this.deps.store.setState(exchange, symbol, 'awaiting-snapshot', 'subscribe_failed');
+      },
+    });
   }
 
   /**

@@ -1,19 +1,19 @@
-// One upstream WebSocket connection for a shard of a venue's symbols: connects, runs the venue session,
-// reconnects with p-retry and the ReconnectPolicy, and keeps the watchdogs (pong deadline, data-only
-// staleness, subscribe-ack and first-snapshot deadlines).
+// One upstream connection slot for a shard of a venue's symbols: connects (SocketSession), reconnects with p-retry
+// and the ReconnectPolicy, and rotates make-before-break before the venue's connection lifetime runs out
+// (ConnectionRotation), so the books never notice the venue's 24 h cut.
 import { setTimeout as sleep } from 'node:timers/promises';
 import pRetry from 'p-retry';
-import WebSocket from 'ws';
 import type { BookStore } from '../book/book-store.ts';
 import type { VenueConfig } from '../config/types.ts';
 import type { ExchangeId } from '../core/model.ts';
 import type { VenueAdapter } from '../exchanges/types.ts';
 import type { ConnectBudget } from './connect-budget.ts';
 import type { ConnectionState, FeedMetrics, FeedObserver } from './feed-events.ts';
+import { ConnectionRotation } from './connection-rotation.ts';
 import { type ReconnectCause, ReconnectPolicy } from './reconnect-policy.ts';
-import { PacedSender } from './paced-sender.ts';
 import { ResyncBudget } from './resync-budget.ts';
-import { SessionDriver } from './session-driver.ts';
+import type { RestSnapshotSource } from './rest-snapshot-source.ts';
+import { SocketSession } from './socket-session.ts';
 
 /** What a venue's connections share (the venue connector hands it to each). */
 export interface VenueDeps {
@@ -24,6 +24,8 @@ export interface VenueDeps {
   readonly metrics: FeedMetrics;
   readonly now?: () => number;
   readonly random?: () => number;
+  /** REST depth snapshots, one source per venue (its weight limit is per IP). */
+  readonly snapshots?: RestSnapshotSource;
 }
 
 export interface UpstreamConnectionDeps extends VenueDeps {
@@ -41,9 +43,6 @@ export class ConnectionEnded extends Error {
   }
 }
 
-const MAX_UPSTREAM_FRAME_BYTES = 64 * 1024 * 1024;
-const CLOSE_GRACE_MS = 1000;
-
 export class UpstreamConnection {
   private state: ConnectionState = 'idle';
   private readonly policy: ReconnectPolicy;
@@ -51,9 +50,10 @@ export class UpstreamConnection {
   private readonly venue = { degraded: false };
   private readonly abort = new AbortController();
   private running: Promise<void> | undefined;
-  private socket: WebSocket | undefined;
-  private driver: SessionDriver | undefined;
-  private endSession: ((cause: ReconnectCause, detail: string) => void) | undefined;
+  /** The socket feeding the books (during a rotation its successor runs beside it). */
+  private primary: SocketSession | undefined;
+  private readonly rotation: ConnectionRotation;
+  private settleSession: ((ended: ConnectionEnded | undefined) => void) | undefined;
   private lastCloseDetail = '';
   private connectedAt = 0;
   private readonly now: () => number;
@@ -62,6 +62,14 @@ export class UpstreamConnection {
     this.policy = new ReconnectPolicy(deps.config.reconnect, deps.random, deps.budget);
     this.resyncBudget = new ResyncBudget(deps.config);
     this.now = deps.now ?? Date.now;
+    this.rotation = new ConnectionRotation({
+      exchange: deps.exchange, id: deps.id, config: deps.config, observe: deps.observe, now: this.now,
+      stopping: () => this.abort.signal.aborted,
+      primary: () => this.primary,
+      reserveAttempt: (now) => this.policy.reserveAttempt(now),
+      openSuccessor: (predecessor) => this.openSocket(predecessor),
+      promote: (successor) => this.promote(successor),
+    });
   }
 
   start(): void {
@@ -72,7 +80,10 @@ export class UpstreamConnection {
   async stop(): Promise<void> {
     if (!this.abort.signal.aborted) {
       this.abort.abort();
-      this.endSession?.('requested', 'gateway stopping');
+      this.rotation.stop();
+      this.primary?.stop();
+      this.primary = undefined;
+      this.settleSession?.(undefined);
     }
     await this.running;
     this.setState('stopped');
@@ -80,7 +91,7 @@ export class UpstreamConnection {
 
   /** Ask for a reconnect (e.g. an operator or a venue action). */
   reconnect(detail: string): void {
-    this.endSession?.('requested', detail);
+    this.primary?.end('requested', detail);
   }
 
   status(): Record<string, unknown> {
@@ -88,8 +99,9 @@ export class UpstreamConnection {
       connection: this.deps.id, url: this.deps.config.url, state: this.state, symbols: this.deps.symbols,
       attemptsInBudgetWindow: this.policy.attemptsInWindow(this.now()),
       connectedAt: this.connectedAt === 0 ? null : new Date(this.connectedAt).toISOString(),
-      lastDataAt: this.driver?.lastDataAt ? new Date(this.driver.lastDataAt).toISOString() : null,
+      lastDataAt: this.primary?.driver.lastDataAt ? new Date(this.primary.driver.lastDataAt).toISOString() : null,
       lastClose: this.lastCloseDetail || null,
+      ...this.rotation.status(),
     };
   }
 
@@ -136,65 +148,74 @@ export class UpstreamConnection {
     }
   }
 
-  /** One socket's life. Rejects with ConnectionEnded when it ends; resolves only when stopping. */
+    /**
+   * One connection's life, across make-before-break rotations: rejects with ConnectionEnded when the socket feeding
+   * the books ends with no successor to take over; resolves only when stopping.
+   */
   private runSession(): Promise<void> {
     if (this.abort.signal.aborted) return Promise.resolve();
-    const { config, exchange, id } = this.deps;
     this.setState('connecting');
     return new Promise<void>((resolve, reject) => {
-      const socket = new WebSocket(config.url, {
-        handshakeTimeout: config.connectTimeoutMs, perMessageDeflate: false, maxPayload: MAX_UPSTREAM_FRAME_BYTES,
-      });
-      this.socket = socket;
-      const sender = new PacedSender(this.deps.adapter.outboundRate, this.now, (payload) => {
-        if (socket.readyState === WebSocket.OPEN) socket.send(payload);
-      });
-      const driver = new SessionDriver({
-        ...this.deps, now: this.now, resyncBudget: this.resyncBudget, venue: this.venue,
-        send: (payload, urgent) => sender.send(payload, urgent),
-        end: (cause, detail) => end(cause, detail),
-        healthy: () => this.policy.markHealthy(),
-        live: () => this.setState('live'),
-      });
-      this.driver = driver;
-      let ended = false;
-      let ticker: NodeJS.Timeout | undefined;
-      const end = (cause: ReconnectCause, detail: string): void => {
-        if (ended) return;
-        ended = true;
-        if (ticker !== undefined) clearInterval(ticker);
-        sender.stop();
-        this.endSession = undefined;
-        driver.ended(this.abort.signal.aborted, cause);
-        closeSocket(socket, this.abort.signal.aborted ? 1000 : 4000, cause);
-        if (this.abort.signal.aborted) resolve();
-        else reject(new ConnectionEnded(cause, detail));
+      this.settleSession = (ended) => {
+        this.settleSession = undefined;
+        if (ended === undefined) resolve();
+        else reject(ended);
       };
-      this.endSession = end;
-      socket.on('unexpected-response', (request, response) => {
-        const status = response.statusCode ?? 0;
-        this.deps.observe({ type: 'handshake_rejected', exchange, connection: id, status });
-        request.destroy();
-        end(status === 429 || status === 418 ? 'rate_limited' : 'handshake_rejected', `HTTP ${status} on upgrade`);
-      });
-      socket.on('open', () => {
-        this.connectedAt = this.now();
-        this.setState('subscribing');
-        driver.opened();
-        ticker = setInterval(() => driver.tick(), tickIntervalMs(config));
-      });
-      socket.on('message', (data, isBinary) => {
-        if (isBinary) {
-          this.deps.observe({ type: 'parse_error', exchange, connection: id, message: 'binary frame from a JSON venue' });
-          return;
-        }
-        driver.frame(data.toString(), byteLength(data));
-      });
-      socket.on('close', (code, reason) => {
-        end(code === 1013 ? 'maintenance' : 'closed', `close ${code}${reason.length > 0 ? ` ${reason.toString()}` : ''}`);
-      });
-      socket.on('error', (error) => end('error', error.message));
+      this.primary = this.openSocket(undefined);
     });
+  }
+
+  private openSocket(predecessor: SocketSession | undefined): SocketSession {
+    const { config } = this.deps;
+    const url = this.deps.adapter.connectUrl?.(config.url, this.deps.symbols) ?? config.url;
+    const socket: SocketSession = new SocketSession({
+      ...this.deps, url, now: this.now, resyncBudget: this.resyncBudget, venue: this.venue, snapshots: this.deps.snapshots,
+      predecessor: predecessor?.session,
+      opened: () => this.socketOpened(socket),
+      healthy: () => this.policy.markHealthy(),
+      live: () => {
+        if (socket === this.primary) this.setState('live');
+      },
+      serverShutdown: () => this.rotation.rotate('server_shutdown'),
+      handoverComplete: () => this.rotation.handedOver(socket),
+      ended: (cause, detail) => this.socketEnded(socket, cause, detail),
+    });
+    return socket;
+  }
+
+  private socketOpened(socket: SocketSession): void {
+    if (socket === this.primary) {
+      this.connectedAt = this.now();
+      this.setState('subscribing');
+      this.rotation.scheduleLifetime(this.connectedAt);
+    } else {
+      this.rotation.successorOpened(socket);
+    }
+  }
+
+  /** True when the books are not this socket's to mark stale: a successor that never took over, or one that did. */
+  private socketEnded(socket: SocketSession, cause: ReconnectCause, detail: string): boolean {
+    if (socket !== this.primary) {
+      this.rotation.successorEnded(socket, cause, detail);
+      // Books it already continued are fed by nobody now: start the slot over.
+      if (socket.driver.continuedBooks > 0) this.primary?.end('requested', `successor lost mid-handover (${cause}: ${detail})`);
+      return true;
+    }
+    if (this.rotation.promoteOnLoss(`${cause}: ${detail}`)) {
+      this.lastCloseDetail = `${cause}: ${detail} (successor took over)`;
+      return true;
+    }
+    this.primary = undefined;
+    this.rotation.cancel();
+    this.settleSession?.(new ConnectionEnded(cause, detail));
+    return false;
+  }
+
+  /** A successor now feeds the books: it is the connection from here on. */
+  private promote(successor: SocketSession): void {
+    this.primary = successor;
+    this.connectedAt = successor.openedAt;
+    if (successor.driver.allLive()) this.setState('live');
   }
 
   private setState(state: ConnectionState): void {
@@ -204,27 +225,4 @@ export class UpstreamConnection {
     this.deps.observe({ type: 'connection_state', exchange: this.deps.exchange, connection: this.deps.id, state, previous,
       url: this.deps.config.url });
   }
-}
-
-function closeSocket(socket: WebSocket, code: number, reason: string): void {
-  socket.removeAllListeners('message');
-  socket.on('error', () => undefined);
-  if (socket.readyState === WebSocket.OPEN) {
-    socket.close(code, reason.slice(0, 120));
-    setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
-  } else if (socket.readyState === WebSocket.CONNECTING) {
-    socket.terminate();
-  }
-}
-
-function byteLength(data: WebSocket.RawData): number {
-  if (Array.isArray(data)) return data.reduce((sum, part) => sum + part.length, 0);
-  return data instanceof ArrayBuffer ? data.byteLength : data.length;
-}
-
-/** Watchdogs are checked a few times per shortest deadline, at most once per second. */
-function tickIntervalMs(config: VenueConfig): number {
-  const shortest = Math.min(config.staleAfterMs, config.pongTimeoutMs, config.subscribeAckTimeoutMs,
-    config.snapshotTimeoutMs, config.pingIntervalMs);
-  return Math.max(20, Math.min(1000, Math.floor(shortest / 4)));
 }

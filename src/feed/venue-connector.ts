@@ -1,13 +1,16 @@
-// All upstream connections of one venue: registers its books in the store and shards its symbols over
-// connections of at most `maxSymbolsPerConnection` (the lower of the config and the venue's own limit).
+// All upstream connections of one venue: registers its books in the store, shards its symbols over
+// connections of at most `maxSymbolsPerConnection` (the lower of the config and the venue's own limit), and owns
+// what the venue limits per IP: the connect budget and the REST snapshot source.
 import type { ExchangeId } from '../core/model.ts';
 import { ConnectBudget } from './connect-budget.ts';
+import { DEFAULT_REST_SNAPSHOT_LIMITS, RestSnapshotSource, type RestSnapshotStatus } from './rest-snapshot-source.ts';
 import { UpstreamConnection, type VenueDeps } from './upstream-connection.ts';
 
-export type VenueConnectorDeps = VenueDeps;
+export type VenueConnectorDeps = Omit<VenueDeps, 'snapshots'>;
 
 export class VenueConnector {
   private readonly connections: UpstreamConnection[];
+  private readonly snapshots: RestSnapshotSource | undefined;
   readonly exchange: ExchangeId;
 
   constructor(deps: VenueConnectorDeps) {
@@ -20,8 +23,12 @@ export class VenueConnector {
     }
     const shardSize = Math.max(1, Math.min(config.maxSymbolsPerConnection, adapter.maxSymbolsPerConnection));
     const budget = new ConnectBudget(config.reconnect);
+    this.snapshots = adapter.restSnapshot === undefined || config.restUrl === undefined ? undefined
+      : new RestSnapshotSource({ exchange: adapter.exchange, baseUrl: config.restUrl, spec: adapter.restSnapshot,
+        limits: DEFAULT_REST_SNAPSHOT_LIMITS, observe: deps.observe, now: deps.now ?? Date.now, random: deps.random });
+    const snapshots = this.snapshots;
     this.connections = shard(config.symbols, shardSize).map((symbols, index) => new UpstreamConnection({
-      ...deps, exchange: adapter.exchange, id: index + 1, symbols, budget,
+      ...deps, exchange: adapter.exchange, id: index + 1, symbols, budget, snapshots,
     }));
   }
 
@@ -31,10 +38,16 @@ export class VenueConnector {
 
   async stop(): Promise<void> {
     await Promise.all(this.connections.map((connection) => connection.stop()));
+    this.snapshots?.stop();
   }
 
   status(): Record<string, unknown>[] {
     return this.connections.map((connection) => connection.status());
+  }
+
+  /** REST snapshot budget and pause state, for venues that bridge books from REST snapshots. */
+  restStatus(): RestSnapshotStatus | undefined {
+    return this.snapshots?.status();
   }
 
   allLive(): boolean {

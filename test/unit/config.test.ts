@@ -40,14 +40,15 @@ describe('loadConfig defaults', () => {
       enabled: true, url: 'wss://ws.kraken.com/v2', symbols: ['BTC/USD', 'ETH/USD'], bookDepth: 25, tradeSnapshot: true,
       maxSymbolsPerConnection: 50, pingIntervalMs: 30000, pongTimeoutMs: 10000, staleAfterMs: 15000,
       subscribeAckTimeoutMs: 10000, snapshotTimeoutMs: 10000, symbolStaleAfterMs: 120000, subscribeRetryMs: 30000, resyncBudget: 5, resyncWindowMs: 600000,
-      connectTimeoutMs: 10000,
+      connectTimeoutMs: 10000, rotateAfterMs: 0, handoverTimeoutMs: 10000,
       reconnect: { minDelayMs: 250, maxDelayMs: 30000, maintenanceDelayMs: 5000, rateLimitedDelayMs: 600000, budgetAttempts: 60, budgetWindowMs: 600000 },
     });
     assert.equal(config.exchanges.binance.enabled, false);
     assert.equal(config.exchanges.binance.url, 'wss://stream.binance.com:9443/stream');
     assert.equal(config.exchanges.binance.restUrl, 'https://api.binance.com');
     assert.deepEqual(config.exchanges.binance.symbols, ['BTC/USDT']);
-    assert.equal(config.exchanges.binance.bookDepth, 1000);
+    assert.equal(config.exchanges.binance.bookDepth, 5000);
+    assert.equal(config.exchanges.binance.rotateAfterMs, 23 * 3_600_000, 'rotated before the venue\'s 24 h cut');
     assert.equal(config.exchanges.coinbase.enabled, false);
     assert.equal(config.exchanges.coinbase.url, 'wss://advanced-trade-ws.coinbase.com');
     assert.deepEqual(config.exchanges.coinbase.symbols, ['BTC/USD']);

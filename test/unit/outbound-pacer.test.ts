@@ -22,7 +22,7 @@ describe('PacedSender', () => {
     t.mock.timers.enable({ apis: ['setTimeout'] });
     let now = 0;
     const written: string[] = [];
-    const sender = new PacedSender({ perSecond: 5, burst: 2 }, () => now, (payload) => written.push(payload));
+    const sender = new PacedSender<string>({ perSecond: 5, burst: 2 }, () => now, (payload) => written.push(payload));
     for (let i = 1; i <= 6; i++) sender.send(`sub ${i}`);
     assert.deepEqual(written, ['sub 1', 'sub 2'], 'the burst goes at once');
     sender.send('ping', true);

@@ -1,0 +1,153 @@
+// Make-before-break rotation of one connection slot. Before the venue's connection lifetime runs out (Binance cuts
+// every connection at 24 h) or as soon as it announces a shutdown, a successor socket opens beside the current one;
+// its session takes each book over once its stream continues the book's update-id chain, and only then is the old
+// socket closed. Bots see contiguous seq, no snapshot reset, no lost or repeated trade.
+import type { ExchangeId } from '../core/model.ts';
+import type { FeedObserver, RotationCause, RotationPhase } from './feed-events.ts';
+import type { SocketSession } from './socket-session.ts';
+
+export interface RotationHost {
+  readonly exchange: ExchangeId;
+  readonly id: number;
+  readonly config: { readonly rotateAfterMs: number; readonly handoverTimeoutMs: number };
+  readonly observe: FeedObserver;
+  readonly now: () => number;
+  readonly stopping: () => boolean;
+  readonly primary: () => SocketSession | undefined;
+  /** Take a connect-budget slot at `now`, or the ms to wait for one. */
+  readonly reserveAttempt: (now: number) => number;
+  readonly openSuccessor: (predecessor: SocketSession) => SocketSession;
+  readonly promote: (successor: SocketSession) => void;
+}
+
+/** A failed successor (handshake refused, closed early) is tried again after this. */
+const RETRY_AFTER_FAILURE_MS = 5_000;
+
+export class ConnectionRotation {
+  private successor: SocketSession | undefined;
+  private cause: RotationCause = 'lifetime';
+  private startedAt = 0;
+  private rotations = 0;
+  private nextAt = 0;
+  private lifetimeTimer: NodeJS.Timeout | undefined;
+  private handoverTimer: NodeJS.Timeout | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly host: RotationHost) {}
+
+  /** The primary socket opened at `openedAt`: rotate `rotateAfterMs` later (0 = never). */
+  scheduleLifetime(openedAt: number): void {
+    clearTimeout(this.lifetimeTimer);
+    const { rotateAfterMs } = this.host.config;
+    if (rotateAfterMs <= 0) return;
+    this.nextAt = openedAt + rotateAfterMs;
+    this.lifetimeTimer = setTimeout(() => this.rotate('lifetime'), Math.max(0, this.nextAt - this.host.now()));
+    this.lifetimeTimer.unref();
+  }
+
+  /** Open a successor now, unless one is already on its way (a shutdown notice during a rotation changes nothing). */
+  rotate(cause: RotationCause): void {
+    const primary = this.host.primary();
+    if (this.successor !== undefined || this.host.stopping() || primary === undefined || !primary.isOpen) return;
+    clearTimeout(this.retryTimer);
+    const now = this.host.now();
+    const waitMs = this.host.reserveAttempt(now);
+    if (waitMs > 0) {
+      this.observe('failed', cause, `connect budget full; rotation retried in ${waitMs} ms`);
+      this.retryTimer = setTimeout(() => this.rotate(cause), waitMs);
+      this.retryTimer.unref();
+      return;
+    }
+    this.cause = cause;
+    this.startedAt = now;
+    this.observe('started', cause);
+    this.successor = this.host.openSuccessor(primary);
+  }
+
+  successorOpened(successor: SocketSession): void {
+    if (successor !== this.successor) return;
+    this.handoverTimer = setTimeout(() => this.finish('timed_out'), this.host.config.handoverTimeoutMs);
+    this.handoverTimer.unref();
+  }
+
+  /** The successor's session continues every book: close the old socket. */
+  handedOver(successor: SocketSession): void {
+    if (successor === this.successor) this.finish('handed_over');
+  }
+
+  successorEnded(successor: SocketSession, cause: string, detail: string): void {
+    if (successor !== this.successor) return;
+    this.successor = undefined;
+    clearTimeout(this.handoverTimer);
+    this.observe('failed', this.cause, `successor ${cause}: ${detail}; retried in ${RETRY_AFTER_FAILURE_MS} ms`);
+    const retryCause = this.cause;
+    this.retryTimer = setTimeout(() => this.rotate(retryCause), RETRY_AFTER_FAILURE_MS);
+    this.retryTimer.unref();
+  }
+
+  /**
+   * The primary socket ended during a rotation. An open successor takes the books over (those it could not continue
+   * are resynced) and becomes the primary: true. Otherwise the successor is dropped and the slot reconnects: false.
+   */
+  promoteOnLoss(detail: string): boolean {
+    const successor = this.successor;
+    if (successor === undefined) return false;
+    if (!successor.isOpen) {
+      this.cancel();
+      return false;
+    }
+    this.complete(successor, 'timed_out', `predecessor ended before the handover (${detail})`);
+    return true;
+  }
+
+  /** The slot reconnects from scratch: no successor survives it. */
+  cancel(): void {
+    clearTimeout(this.handoverTimer);
+    clearTimeout(this.retryTimer);
+    clearTimeout(this.lifetimeTimer);
+    const successor = this.successor;
+    this.successor = undefined;
+    successor?.retire('rotation abandoned');
+  }
+
+  stop(): void {
+    clearTimeout(this.handoverTimer);
+    clearTimeout(this.retryTimer);
+    clearTimeout(this.lifetimeTimer);
+    this.successor?.stop();
+    this.successor = undefined;
+  }
+
+  status(): Record<string, unknown> {
+    return {
+      rotations: this.rotations,
+      rotatingSince: this.successor === undefined ? null : new Date(this.startedAt).toISOString(),
+      nextRotationAt: this.nextAt === 0 ? null : new Date(this.nextAt).toISOString(),
+    };
+  }
+
+  private finish(outcome: 'handed_over' | 'timed_out'): void {
+    const successor = this.successor;
+    if (successor === undefined) return;
+    const predecessor = this.host.primary();
+    this.complete(successor, outcome, outcome === 'timed_out'
+      ? `not every book continued within ${this.host.config.handoverTimeoutMs} ms; the rest resync` : undefined);
+    predecessor?.retire('rotated to a new connection');
+  }
+
+  private complete(successor: SocketSession, outcome: 'handed_over' | 'timed_out', detail: string | undefined): void {
+    clearTimeout(this.handoverTimer);
+    this.successor = undefined;
+    if (outcome === 'timed_out') successor.driver.takeOver();
+    this.rotations++;
+    this.host.promote(successor);
+    this.observe(outcome, this.cause, detail, this.host.now() - this.startedAt);
+    this.scheduleLifetime(successor.openedAt);
+  }
+
+  private observe(phase: RotationPhase, cause: RotationCause, detail?: string,
+    durationMs?: number): void {
+    this.host.observe({ type: 'rotation', exchange: this.host.exchange, connection: this.host.id, phase, cause,
+      ...(detail === undefined ? {} : { detail }), ...(durationMs === undefined ? {} : { durationMs }) });
+  }
+}
