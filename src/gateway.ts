@@ -53,7 +53,8 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
   const now = deps.now ?? monotonicEpochMs;
   const enabled = EXCHANGE_IDS.filter((id) => config.exchanges[id].enabled);
   const store = new BookStore({ tradeBufferSize: config.store.tradeBufferSize });
-  const metrics = createMetrics({ engine: config.server.engine, version: GATEWAY_VERSION, exchanges: enabled, now });
+  const restExchanges = enabled.filter((exchange) => findVenueAdapter(exchange)?.restSnapshot !== undefined);
+  const metrics = createMetrics({ engine: config.server.engine, version: GATEWAY_VERSION, exchanges: enabled, restExchanges, now });
   const observer: GatewayObserver = createObserver(logger, metrics, { now });
   store.addListener({
     bookStateChanged: (view, previous) => observer.observe({ type: 'book_state', exchange: view.exchange,

@@ -140,7 +140,16 @@ function buildSchema(): convict.Schema<GatewayConfig> {
         { min: 8, max: 960 }),
     },
     exchanges: { kraken, binance: { ...binance, restUrl: leaf(FORMAT.httpUrl, 'https://api.binance.com',
-      'Binance REST base URL for depth snapshots (http:// or https://).') }, coinbase },
+      'Binance REST base URL for depth snapshots (http:// or https://; https://data-api.binance.vision serves the '
+      + 'same depth data).'),
+    rest: {
+      requestTimeoutMs: int(10_000, 'One REST snapshot request, body included, must finish within this; then it is '
+        + 'retried with backoff.', { min: 100, max: 600_000 }),
+      weightSharePercent: int(50, 'Share of the IP\'s REST weight limit (6000 per minute) the gateway spends on '
+        + 'snapshots; the rest is left to other programs on the same IP.', { min: 1, max: 100 }),
+      banPauseMinMs: int(120_000, 'Least pause of every REST request after HTTP 418 (IP ban) when the venue sends no '
+        + 'Retry-After; bans last 2 minutes to 3 days.', { min: 1_000, max: MS_DAY }),
+    } }, coinbase },
     store: {
       tradeBufferSize: int(1_000, 'Recent trades kept per symbol: the dedup window. At least 100, since Kraken resends '
         + 'its last 50 trades on every reconnect.', { min: 100, max: 1_000_000 }),

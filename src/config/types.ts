@@ -45,10 +45,20 @@ export interface VenueConfig {
   readonly reconnect: ReconnectConfig;
   /** REST base URL for depth snapshots (Binance). */
   readonly restUrl?: string;
+  readonly rest?: RestConfig;
 }
 
 export interface BinanceVenueConfig extends VenueConfig {
   readonly restUrl: string;
+  readonly rest: RestConfig;
+}
+
+export interface RestConfig {
+  readonly requestTimeoutMs: number;
+  /** Share of the IP's REST weight limit the gateway may spend (percent). */
+  readonly weightSharePercent: number;
+  /** Least pause after a 418 ban without Retry-After. */
+  readonly banPauseMinMs: number;
 }
 
 export interface ServerConfig {

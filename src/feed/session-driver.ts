@@ -313,11 +313,10 @@ export class SessionDriver {
       deliver: (body) => {
         if (!this.over) this.frame(spec.frame(symbol, body), body.length);
       },
-      fail: (reason) => {
+      fail: () => {
         if (this.over || !this.deps.store.has(exchange, symbol)) return;
-        const now = this.deps.now();
-        this.deps.observe({ type: 'subscription_failed', exchange, connection: id, symbol, error: `REST snapshot: ${reason}` });
-        this.tracker.failed(symbol, now);
+        // The source logged the venue's answer and its remedy; the book waits and is retried with backoff.
+        this.tracker.failed(symbol, this.deps.now());
         this.deps.store.setState(exchange, symbol, 'awaiting-snapshot', 'subscribe_failed');
       },
     });

@@ -3,7 +3,10 @@
 // what the venue limits per IP: the connect budget and the REST snapshot source.
 import type { ExchangeId } from '../core/model.ts';
 import { ConnectBudget } from './connect-budget.ts';
-import { DEFAULT_REST_SNAPSHOT_LIMITS, RestSnapshotSource, type RestSnapshotStatus } from './rest-snapshot-source.ts';
+import type { RestConfig } from '../config/types.ts';
+import {
+  DEFAULT_REST_SNAPSHOT_LIMITS, RestSnapshotSource, type RestSnapshotLimits, type RestSnapshotStatus,
+} from './rest-snapshot-source.ts';
 import { UpstreamConnection, type VenueDeps } from './upstream-connection.ts';
 
 export type VenueConnectorDeps = Omit<VenueDeps, 'snapshots'>;
@@ -25,7 +28,7 @@ export class VenueConnector {
     const budget = new ConnectBudget(config.reconnect);
     this.snapshots = adapter.restSnapshot === undefined || config.restUrl === undefined ? undefined
       : new RestSnapshotSource({ exchange: adapter.exchange, baseUrl: config.restUrl, spec: adapter.restSnapshot,
-        limits: DEFAULT_REST_SNAPSHOT_LIMITS, observe: deps.observe, now: deps.now ?? Date.now, random: deps.random });
+        limits: restLimits(config.rest), observe: deps.observe, now: deps.now ?? Date.now, random: deps.random });
     const snapshots = this.snapshots;
     this.connections = shard(config.symbols, shardSize).map((symbols, index) => new UpstreamConnection({
       ...deps, exchange: adapter.exchange, id: index + 1, symbols, budget, snapshots,
@@ -53,6 +56,12 @@ export class VenueConnector {
   allLive(): boolean {
     return this.connections.every((connection) => connection.connectionState === 'live');
   }
+}
+
+function restLimits(rest: RestConfig | undefined): RestSnapshotLimits {
+  if (rest === undefined) return DEFAULT_REST_SNAPSHOT_LIMITS;
+  return { ...DEFAULT_REST_SNAPSHOT_LIMITS, requestTimeoutMs: rest.requestTimeoutMs, banPauseMinMs: rest.banPauseMinMs,
+    weightShare: rest.weightSharePercent / 100 };
 }
 
 export function shard<T>(items: readonly T[], size: number): T[][] {

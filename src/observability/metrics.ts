@@ -3,7 +3,7 @@
 //
 // Per-frame and per-message figures are plain method calls (FeedMetrics and DownstreamMetrics are satisfied
 // structurally); the per-frame ones count into plain numbers that prom-client reads at scrape time; everything else arrives as a GatewayEvent through the observer.
-import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { BookState, ExchangeId } from '../core/model.ts';
 import { FrameTimingHistogram } from './frame-timing.ts';
 
@@ -19,6 +19,10 @@ const ALL_EXCHANGES: readonly ExchangeId[] = ['kraken', 'binance', 'coinbase'];
 export const FRAME_PROCESSING_BUCKETS: readonly number[] =
   [1e-6, 2.5e-6, 5e-6, 1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 2.5e-3, 5e-3, 1e-2];
 
+/** 10 ms … 30 s: one REST snapshot request, answer body included (a timeout lands in the top buckets). */
+export const REST_SNAPSHOT_BUCKETS: readonly number[] = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+export const ROTATION_OUTCOMES = ['handed_over', 'timed_out', 'failed'] as const;
+
 /** A code from another module becomes a label only if it looks like one; anything else is "other". */
 export function boundedLabel(value: string): string {
   return /^[a-z][a-z0-9_]{0,47}$/.test(value) ? value : 'other';
@@ -30,7 +34,9 @@ export interface MetricsOptions {
   readonly version: string;
   /** Exchanges whose counters start at 0 (so rate() works from the first increment). Default: none. */
   readonly exchanges?: readonly ExchangeId[];
-  /** Epoch-ms clock for mgw_upstream_seconds_since_last_data (default Date.now). */
+  /** Exchanges that fetch REST snapshots: their rate-limit counters start at 0 and mgw_rest_paused shows 0. */
+  readonly restExchanges?: readonly ExchangeId[];
+  /** Epoch-ms clock for mgw_upstream_seconds_since_last_data and mgw_rest_paused (default Date.now). */
   readonly now?: () => number;
   /** Process metrics (CPU, memory, event-loop lag, GC) with the mgw_ prefix. Default true. */
   readonly defaultMetrics?: boolean;
@@ -57,6 +63,12 @@ export interface GatewayInstruments {
   readonly handshakeRejections: Counter<'exchange' | 'status'>;
   readonly connectBudgetWaits: Counter<'exchange'>;
   readonly subscriptionFailures: Counter<'exchange'>;
+  readonly restSnapshotRequests: Counter<'exchange' | 'status'>;
+  readonly restSnapshotSeconds: Histogram<'exchange'>;
+  readonly restWeightUsed: Gauge<'exchange'>;
+  readonly restRateLimited: Counter<'exchange' | 'status'>;
+  readonly restPaused: Gauge<'exchange'>;
+  readonly rotations: Counter<'exchange' | 'outcome'>;
 }
 
 export interface GatewayMetrics {
@@ -87,12 +99,15 @@ export interface GatewayMetrics {
   /** Drop a connection's series (its shard no longer exists). */
   forgetConnection(exchange: ExchangeId, connection: number): void;
   setBookState(exchange: ExchangeId, symbol: string, state: BookState): void;
+  /** The venue paused our REST requests until `untilMs` (epoch ms); mgw_rest_paused is 1 until then. */
+  setRestPausedUntil(exchange: ExchangeId, untilMs: number): void;
   setClientsConnected(count: number): void;
   setEngine(engine: string): void;
 }
 
 function createInstruments(registry: Registry, lastDataAt: ReadonlyMap<ExchangeId, number[]>, now: () => number,
-  flushUpstreamCounts: () => void, exchanges: readonly ExchangeId[]): GatewayInstruments {
+  flushUpstreamCounts: () => void, exchanges: readonly ExchangeId[],
+  restPausedUntil: ReadonlyMap<ExchangeId, number>): GatewayInstruments {
   const registers = [registry];
   const deferredCounter = (name: string, help: string): Counter<'exchange'> =>
     new Counter({ name, help, labelNames: ['exchange'] as const, registers, collect: flushUpstreamCounts });
@@ -140,6 +155,24 @@ function createInstruments(registry: Registry, lastDataAt: ReadonlyMap<ExchangeI
       + 'connection budget.', ['exchange']),
     subscriptionFailures: counter('mgw_upstream_subscription_failures_total', 'Venue subscriptions rejected or failed.',
       ['exchange']),
+    restSnapshotRequests: counter('mgw_rest_snapshot_requests_total', 'REST snapshot requests answered, by HTTP status '
+      + '("network": no answer, a timeout included).', ['exchange', 'status']),
+    restSnapshotSeconds: new Histogram({ name: 'mgw_rest_snapshot_seconds', help: 'Duration of REST snapshot requests, '
+      + 'answer body included.', labelNames: ['exchange'] as const, buckets: [...REST_SNAPSHOT_BUCKETS], registers }),
+    restWeightUsed: gauge('mgw_rest_weight_used', 'The IP\'s used REST request weight in the venue\'s window, per the '
+      + 'venue\'s header on the last answer (other programs on this IP included).', ['exchange']),
+    restRateLimited: counter('mgw_rest_rate_limited_total', 'REST answers that paused every request of the venue: 429 '
+      + '(slow down) and 418 (IP banned).', ['exchange', 'status']),
+    restPaused: new Gauge({
+      name: 'mgw_rest_paused', help: '1 while the venue\'s REST requests are paused by a 429 or 418, else 0.',
+      labelNames: ['exchange'] as const, registers,
+      collect() {
+        const at = now();
+        for (const [exchange, until] of restPausedUntil) this.set({ exchange }, at < until ? 1 : 0);
+      },
+    }),
+    rotations: counter('mgw_upstream_rotations_total', 'Finished make-before-break connection rotations, by outcome.',
+      ['exchange', 'outcome']),
   };
 }
 
@@ -159,11 +192,17 @@ export function createMetrics(options: MetricsOptions): GatewayMetrics {
       counts.bytes = 0;
     }
   };
-  const m = createInstruments(registry, lastDataAt, now, flushUpstreamCounts, options.exchanges ?? ALL_EXCHANGES);
+  const restPausedUntil = new Map<ExchangeId, number>((options.restExchanges ?? []).map((id) => [id, 0]));
+  const m = createInstruments(registry, lastDataAt, now, flushUpstreamCounts, options.exchanges ?? ALL_EXCHANGES,
+    restPausedUntil);
   const sent = new Map(CLIENT_MESSAGE_TYPES.map((type) => [type, m.clientMessagesSent.labels(type)]));
   for (const exchange of options.exchanges ?? []) {
     for (const c of [m.framesReceived, m.bytesReceived, m.parseErrors, m.tradesDeduplicated, m.connectBudgetWaits,
       m.subscriptionFailures]) c.inc({ exchange }, 0);
+    for (const outcome of ROTATION_OUTCOMES) m.rotations.inc({ exchange, outcome }, 0);
+  }
+  for (const exchange of options.restExchanges ?? []) {
+    for (const status of ['429', '418']) m.restRateLimited.inc({ exchange, status }, 0);
   }
   for (const type of CLIENT_MESSAGE_TYPES) m.clientMessagesSent.inc({ type }, 0);
   m.clientsConnected.set(0);
@@ -212,6 +251,9 @@ export function createMetrics(options: MetricsOptions): GatewayMetrics {
     },
     setBookState(exchange, symbol, state) {
       for (const s of BOOK_STATES) m.bookState.set({ exchange, symbol, state: s }, s === state ? 1 : 0);
+    },
+    setRestPausedUntil(exchange, untilMs) {
+      restPausedUntil.set(exchange, Math.max(untilMs, restPausedUntil.get(exchange) ?? 0));
     },
     setClientsConnected: (count) => m.clientsConnected.set(count),
     setEngine,

@@ -1,6 +1,7 @@
 // One GatewayEvent → one log line at the right level + the right metric.
 // Levels: info for lifecycle, warn for integrity events the gateway recovers from by itself, error only where a
-// person must act (a venue refusing us, a rejected subscription, a venue unreachable for many attempts).
+// person must act (a venue refusing us, a rejected subscription, a venue unreachable for many attempts, an IP ban
+// from REST, a snapshot request refused for good).
 // Bursty events (unparseable frames, bot errors, slow bots) are always counted but logged once per burst: the
 // first, then at most one line per window carrying how many were held back; flush() summarizes the rest.
 import type { Logger } from 'pino';
@@ -40,6 +41,22 @@ function conn(exchange: ExchangeId, connection: number): string {
 
 function seconds(ms: number): number {
   return Math.max(1, Math.round(ms / 1000));
+}
+
+/** The `status` label of mgw_rest_snapshot_requests_total: the HTTP code, or `network` when none came back. */
+function httpLabel(status: number): string {
+  return Number.isInteger(status) && status >= 100 && status <= 599 ? String(status) : status === 0 ? 'network' : 'other';
+}
+
+function weightText(usedWeight: number | undefined): string {
+  return usedWeight === undefined ? '' : `, IP used weight ${usedWeight}`;
+}
+
+/** What a person can do about a REST request the venue refused for good. */
+function refusalRemedy(exchange: ExchangeId, status: number): string {
+  if (status === 403) return 'the venue\'s firewall refused the request; this IP or region may be blocked';
+  if (status === 400 || status === 404) return `check exchanges.${exchange}.symbols and bookDepth in the config`;
+  return 'not retried';
 }
 
 function plural(count: number, word: string): string {
@@ -140,6 +157,61 @@ export function createObserver(logger: Logger, metrics: GatewayMetrics, options:
         writeBurst(`parse_error ${event.exchange}`, 'warn', event,
           `${conn(event.exchange, event.connection)}: unparseable frame: ${event.message}`);
         return;
+      case 'snapshot_fetched': {
+        m.restSnapshotRequests.inc({ exchange: event.exchange, status: httpLabel(event.status) });
+        m.restSnapshotSeconds.observe({ exchange: event.exchange }, event.durationMs / 1000);
+        if (event.usedWeight !== undefined) m.restWeightUsed.set({ exchange: event.exchange }, event.usedWeight);
+        // One per book resync: routine unless it took retries (then it is the recovery of the failures logged before).
+        write(event.attempts > 1 ? 'info' : 'debug', event, `${event.exchange} ${event.symbol}: REST snapshot fetched in `
+          + `${event.durationMs} ms${event.attempts > 1 ? ` after ${event.attempts} attempts` : ''} (weight ${event.weight}`
+          + `${weightText(event.usedWeight)})`);
+        return;
+      }
+      case 'snapshot_failed': {
+        m.restSnapshotRequests.inc({ exchange: event.exchange, status: httpLabel(event.status) });
+        m.restSnapshotSeconds.observe({ exchange: event.exchange }, event.durationMs / 1000);
+        if (event.usedWeight !== undefined) m.restWeightUsed.set({ exchange: event.exchange }, event.usedWeight);
+        const what = `${event.exchange} ${event.symbol}: REST snapshot request failed (${event.detail})`;
+        if (event.retryInMs === undefined) {
+          write('error', event, `${what}; ${refusalRemedy(event.exchange, event.status)}`);
+        } else {
+          // Retried with backoff by the source: warn, and one line per symbol per burst window while it keeps failing.
+          writeBurst(`snapshot_failed ${event.exchange} ${event.symbol}`, 'warn', event, `${what}; retrying in ${event.retryInMs} ms`);
+        }
+        return;
+      }
+      case 'rest_rate_limited': {
+        const status = String(event.status);
+        m.restSnapshotRequests.inc({ exchange: event.exchange, status });
+        m.restRateLimited.inc({ exchange: event.exchange, status });
+        metrics.setRestPausedUntil(event.exchange, event.until);
+        if (event.usedWeight !== undefined) m.restWeightUsed.set({ exchange: event.exchange }, event.usedWeight);
+        const until = new Date(event.until).toISOString();
+        const retryAfter = event.retryAfterSent ? `Retry-After ${seconds(event.retryAfterMs)} s` : 'no Retry-After';
+        if (event.status === 418) {
+          write('error', event, `${event.exchange}: IP banned from REST (HTTP 418, ${retryAfter}, on ${event.symbol}); `
+            + `every snapshot request waits until ${until}. The gateway's snapshot rate exceeded ${event.exchange}'s `
+            + 'weight limit; lower symbols or bookDepth', { bannedUntil: until });
+        } else {
+          write('warn', event, `${event.exchange}: REST rate limited (HTTP 429, ${retryAfter}, on ${event.symbol}); every `
+            + `snapshot request waits until ${until}`, { pausedUntil: until });
+        }
+        return;
+      }
+      case 'rotation': {
+        if (event.phase !== 'started') m.rotations.inc({ exchange: event.exchange, outcome: event.phase });
+        const took = event.durationMs === undefined ? '' : ` after ${event.durationMs} ms`;
+        const detail = event.detail === undefined ? '' : ` (${event.detail})`;
+        const text: Record<typeof event.phase, string> = {
+          started: `rotating the connection (${event.cause}): opening its successor`,
+          handed_over: `rotation (${event.cause}) handed over to the successor${took}`,
+          timed_out: `rotation (${event.cause}) timed out${took}; books not handed over are resynced`,
+          failed: `rotation (${event.cause}) failed${took}`,
+        };
+        const level: Level = event.phase === 'started' || event.phase === 'handed_over' ? 'info' : 'warn';
+        write(level, event, `${conn(event.exchange, event.connection)}: ${text[event.phase]}${detail}`);
+        return;
+      }
       case 'book_state':
         metrics.setBookState(event.exchange, event.symbol, event.state);
         write('info', event, `${event.exchange} ${event.symbol} book: ${event.previous === undefined ? ''

@@ -35,6 +35,8 @@ const BRIEF_METRICS = [
   'mgw_clients_connected', 'mgw_client_messages_sent_total', 'mgw_client_snapshots_for_slow_clients_total',
   'mgw_client_errors_total', 'mgw_trades_deduplicated_total', 'mgw_upstream_handshake_rejections_total',
   'mgw_connect_budget_waits_total', 'mgw_nodejs_eventloop_lag_seconds', 'mgw_process_cpu_user_seconds_total',
+  'mgw_rest_snapshot_requests_total', 'mgw_rest_snapshot_seconds', 'mgw_rest_weight_used', 'mgw_rest_rate_limited_total',
+  'mgw_rest_paused', 'mgw_upstream_rotations_total',
 ];
 
 describe('createMetrics', () => {
@@ -187,6 +189,92 @@ describe('createObserver', () => {
     observe({ ...base, cause: 'requested', failures: 0 });
     observe({ ...base, cause: 'error', failures: 10 });
     assert.deepEqual(lines.map((l) => l.level), [30, 50]);
+  });
+});
+
+describe('createObserver: REST snapshots and rotations', () => {
+  const setup = (): { metrics: GatewayMetrics; lines: Line[]; observe: (event: GatewayEvent) => void; advance: (ms: number) => void } => {
+    let now = Date.parse('2026-11-25T10:00:00Z');
+    const metrics = createMetrics({ engine: 'auto', version: '0.1.0', defaultMetrics: false, exchanges: ['binance'],
+      restExchanges: ['binance'], now: () => now });
+    const { logger, lines } = memoryLogger();
+    const observer = createObserver(logger, metrics, { now: () => now });
+    return { metrics, lines, observe: observer.observe, advance: (ms) => { now += ms; } };
+  };
+
+  it('counts snapshot requests by status, times them and shows the IP\'s used weight', async () => {
+    const { metrics, lines, observe } = setup();
+    observe({ type: 'snapshot_fetched', exchange: 'binance', symbol: 'BTC/USDT', status: 200, weight: 50, usedWeight: 1234,
+      durationMs: 180, attempts: 1 });
+    observe({ type: 'snapshot_failed', exchange: 'binance', symbol: 'BTC/USDT', status: 0, detail: 'fetch failed: ECONNRESET',
+      retryInMs: 400, durationMs: 30 });
+    observe({ type: 'snapshot_failed', exchange: 'binance', symbol: 'BTC/USDT', status: 503, detail: 'HTTP 503: busy',
+      retryInMs: 700, usedWeight: 1300, durationMs: 12_000 });
+    observe({ type: 'snapshot_fetched', exchange: 'binance', symbol: 'BTC/USDT', status: 200, weight: 50, usedWeight: 1350,
+      durationMs: 90, attempts: 3 });
+    observe({ type: 'snapshot_failed', exchange: 'binance', symbol: 'DOGE/XYZ', status: 400, detail: 'HTTP 400: -1121 Invalid symbol.',
+      durationMs: 40 });
+    assert.equal(await value(metrics, 'mgw_rest_snapshot_requests_total', { exchange: 'binance', status: '200' }), 2);
+    assert.equal(await value(metrics, 'mgw_rest_snapshot_requests_total', { exchange: 'binance', status: 'network' }), 1);
+    assert.equal(await value(metrics, 'mgw_rest_snapshot_requests_total', { exchange: 'binance', status: '503' }), 1);
+    assert.equal(await value(metrics, 'mgw_rest_snapshot_requests_total', { exchange: 'binance', status: '400' }), 1);
+    assert.equal(await value(metrics, 'mgw_rest_weight_used', { exchange: 'binance' }), 1350);
+    const text = await metrics.metricsText();
+    assert.match(text, /^mgw_rest_snapshot_seconds_bucket\{le="0\.1",exchange="binance"\} 3$/m);
+    assert.match(text, /^mgw_rest_snapshot_seconds_count\{exchange="binance"\} 5$/m);
+    assert.deepEqual(lines.map((l) => [l.level, l.msg]), [
+      [20, 'binance BTC/USDT: REST snapshot fetched in 180 ms (weight 50, IP used weight 1234)'],
+      [40, 'binance BTC/USDT: REST snapshot request failed (fetch failed: ECONNRESET); retrying in 400 ms'],
+      [30, 'binance BTC/USDT: REST snapshot fetched in 90 ms after 3 attempts (weight 50, IP used weight 1350)'],
+      [50, 'binance DOGE/XYZ: REST snapshot request failed (HTTP 400: -1121 Invalid symbol.); check exchanges.binance.symbols '
+        + 'and bookDepth in the config'],
+    ], 'retried failures of one symbol: one warn line per burst window');
+  });
+
+  it('makes a 429 a warning and a 418 ban a loud error, and shows the pause while it lasts', async () => {
+    const { metrics, lines, observe, advance } = setup();
+    assert.equal(await value(metrics, 'mgw_rest_rate_limited_total', { exchange: 'binance', status: '418' }), 0, 'pre-zeroed');
+    assert.equal(await value(metrics, 'mgw_rest_paused', { exchange: 'binance' }), 0);
+    const at = Date.parse('2026-11-25T10:00:00Z');
+    observe({ type: 'rest_rate_limited', exchange: 'binance', symbol: 'BTC/USDT', status: 429, retryAfterMs: 7_000,
+      until: at + 7_000, retryAfterSent: true, usedWeight: 6010 });
+    assert.equal(await value(metrics, 'mgw_rest_paused', { exchange: 'binance' }), 1);
+    advance(7_000);
+    assert.equal(await value(metrics, 'mgw_rest_paused', { exchange: 'binance' }), 0);
+    observe({ type: 'rest_rate_limited', exchange: 'binance', symbol: 'ETH/USDT', status: 418, retryAfterMs: 120_000,
+      until: at + 127_000, retryAfterSent: true });
+    assert.equal(await value(metrics, 'mgw_rest_paused', { exchange: 'binance' }), 1);
+    assert.equal(await value(metrics, 'mgw_rest_rate_limited_total', { exchange: 'binance', status: '429' }), 1);
+    assert.equal(await value(metrics, 'mgw_rest_rate_limited_total', { exchange: 'binance', status: '418' }), 1);
+    assert.equal(await value(metrics, 'mgw_rest_snapshot_requests_total', { exchange: 'binance', status: '418' }), 1);
+    assert.equal(await value(metrics, 'mgw_rest_weight_used', { exchange: 'binance' }), 6010);
+    assert.deepEqual(lines.map((l) => [l.level, l.msg]), [
+      [40, 'binance: REST rate limited (HTTP 429, Retry-After 7 s, on BTC/USDT); every snapshot request waits until '
+        + '2026-11-25T10:00:07.000Z'],
+      [50, 'binance: IP banned from REST (HTTP 418, Retry-After 120 s, on ETH/USDT); every snapshot request waits until '
+        + '2026-11-25T10:02:07.000Z. The gateway\'s snapshot rate exceeded binance\'s weight limit; lower symbols or bookDepth'],
+    ]);
+    assert.equal(lines[1]?.['bannedUntil'], '2026-11-25T10:02:07.000Z');
+  });
+
+  it('counts finished rotations by outcome', async () => {
+    const { metrics, lines, observe } = setup();
+    const base = { type: 'rotation', exchange: 'binance', connection: 2, cause: 'lifetime' } as const;
+    observe({ ...base, phase: 'started' });
+    observe({ ...base, phase: 'handed_over', durationMs: 1_800 });
+    observe({ ...base, cause: 'server_shutdown', phase: 'timed_out', durationMs: 30_000, detail: 'BTC/USDT not continued' });
+    observe({ ...base, phase: 'failed', detail: 'successor: HTTP 429' });
+    for (const [outcome, count] of [['handed_over', 1], ['timed_out', 1], ['failed', 1]] as const) {
+      assert.equal(await value(metrics, 'mgw_upstream_rotations_total', { exchange: 'binance', outcome }), count, outcome);
+    }
+    assert.equal(await value(metrics, 'mgw_upstream_rotations_total', { outcome: 'started' }), undefined);
+    assert.deepEqual(lines.map((l) => [l.level, l.msg]), [
+      [30, 'binance conn 2: rotating the connection (lifetime): opening its successor'],
+      [30, 'binance conn 2: rotation (lifetime) handed over to the successor after 1800 ms'],
+      [40, 'binance conn 2: rotation (server_shutdown) timed out after 30000 ms; books not handed over are resynced '
+        + '(BTC/USDT not continued)'],
+      [40, 'binance conn 2: rotation (lifetime) failed (successor: HTTP 429)'],
+    ]);
   });
 });
 
