@@ -7,7 +7,9 @@ import type { SessionAction, SessionOutput, VenueEvent, VenueSession } from '../
 import type { ReconnectCause } from './reconnect-policy.ts';
 import type { RestSnapshotSource } from './rest-snapshot-source.ts';
 import type { ResyncBudget, ResyncVerdict } from './resync-budget.ts';
+import { ClientHeartbeat } from './client-heartbeat.ts';
 import { SilenceWatch } from './silence-watch.ts';
+import { requestSnapshot } from './snapshot-request.ts';
 import { TradeSubscriptionWatch } from './trade-subscription-watch.ts';
 import { FAILED_RETRY_MAX_MS, SubscriptionTracker } from './subscription-tracker.ts';
 import type { UpstreamConnectionDeps } from './upstream-connection.ts';
@@ -60,8 +62,7 @@ export class SessionDriver {
   /** Trade subscriptions: rejected ones retried, acked-but-silent ones resubscribed (books: the tracker). */
   private readonly trades: TradeSubscriptionWatch;
   private sawData = false;
-  private nextPingAt = Infinity;
-  private pongDeadline = Infinity;
+  private readonly heartbeat: ClientHeartbeat;
   private pingSeq = 0;
   /** Sends made now are pings: they go ahead of queued requests. */
   private urgent = false;
@@ -76,6 +77,7 @@ export class SessionDriver {
     this.trades = new TradeSubscriptionWatch({ snapshotExpected: config.tradeSnapshot, snapshotTimeoutMs: config.snapshotTimeoutMs,
       retryFirstMs: config.subscribeRetryMs, retryMaxMs: FAILED_RETRY_MAX_MS });
     this.silence = new SilenceWatch(symbols, ['book', 'trades']);
+    this.heartbeat = new ClientHeartbeat(deps.adapter.heartbeat === 'client-ping', config.pingIntervalMs, config.pongTimeoutMs);
   }
 
   opened(): void {
@@ -87,7 +89,7 @@ export class SessionDriver {
     }
     this.lastDataAt = now;
     this.silence.restart(now);
-    if (this.deps.adapter.heartbeat === 'client-ping') this.nextPingAt = now + this.deps.config.pingIntervalMs;
+    this.heartbeat.opened(now);
     this.tracker.opened(now);
     // A successor's books are live and fed by the predecessor until handed over: no first-snapshot deadlines.
     if (this.deps.predecessor !== undefined) for (const symbol of this.deps.symbols) this.tracker.snapshot(symbol);
@@ -118,13 +120,12 @@ export class SessionDriver {
       this.deps.end('stale_data', `no book or trade data for ${now - this.lastDataAt} ms (heartbeats do not count)`);
       return;
     }
-    if (now > this.pongDeadline) {
+    const heartbeat = this.heartbeat.due(now);
+    if (heartbeat === 'pong_timeout') {
       this.deps.end('pong_timeout', `no pong within ${config.pongTimeoutMs} ms`);
       return;
     }
-    if (now >= this.nextPingAt) {
-      this.nextPingAt = now + config.pingIntervalMs;
-      if (this.pongDeadline === Infinity) this.pongDeadline = now + config.pongTimeoutMs;
+    if (heartbeat === 'ping') {
       this.urgent = true;
       this.run(this.session.ping(++this.pingSeq, now));
       this.urgent = false;
@@ -233,7 +234,7 @@ export class SessionDriver {
         this.onVenueStatus(event.system);
         break;
       case 'pong':
-        this.pongDeadline = Infinity;
+        this.heartbeat.pong();
         break;
       case 'book_continued':
         this.continuedBooks++;
@@ -300,24 +301,15 @@ export class SessionDriver {
     }
   }
 
-  /** The REST snapshot enters the session's stream as a synthetic frame, as a recording would replay it. */
   private fetchSnapshot(symbol: string): void {
-    const { snapshots, adapter, exchange, id, config } = this.deps;
-    if (snapshots === undefined || adapter.restSnapshot === undefined) {
-      this.deps.observe({ type: 'session_report', exchange, connection: id, level: 'error', code: 'no_snapshot_source',
-        message: `${exchange} asked for a REST snapshot of ${symbol}; no snapshot source is configured`, symbol });
-      return;
-    }
-    const spec = adapter.restSnapshot;
-    snapshots.request(symbol, config.bookDepth, {
-      deliver: (body) => {
-        if (!this.over) this.frame(spec.frame(symbol, body), body.length);
+    requestSnapshot(this.deps, symbol, {
+      frame: (text, bytes) => {
+        if (!this.over) this.frame(text, bytes);
       },
-      fail: () => {
-        if (this.over || !this.deps.store.has(exchange, symbol)) return;
-        // The source logged the venue's answer and its remedy; the book waits and is retried with backoff.
+      refused: () => {
+        if (this.over || !this.deps.store.has(this.deps.exchange, symbol)) return;
         this.tracker.failed(symbol, this.deps.now());
-        this.deps.store.setState(exchange, symbol, 'awaiting-snapshot', 'subscribe_failed');
+        this.deps.store.setState(this.deps.exchange, symbol, 'awaiting-snapshot', 'subscribe_failed');
       },
     });
   }
