@@ -147,8 +147,8 @@ function buildSchema(): convict.Schema<GatewayConfig> {
         + 'retried with backoff.', { min: 100, max: 600_000 }),
       weightSharePercent: int(50, 'Share of the IP\'s REST weight limit (6000 per minute) the gateway spends on '
         + 'snapshots; the rest is left to other programs on the same IP.', { min: 1, max: 100 }),
-      banPauseMinMs: int(120_000, 'Least pause of every REST request after HTTP 418 (IP ban) when the venue sends no '
-        + 'Retry-After; bans last 2 minutes to 3 days.', { min: 1_000, max: MS_DAY }),
+      banPauseMinMs: int(120_000, 'Least pause of every REST request after HTTP 418 (IP ban), whatever Retry-After '
+        + 'says; bans last 2 minutes to 3 days and retrying during one lengthens it.', { min: 1_000, max: MS_DAY }),
     } }, coinbase },
     store: {
       tradeBufferSize: int(1_000, 'Recent trades kept per symbol: the dedup window. At least 100, since Kraken resends '

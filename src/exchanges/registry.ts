@@ -1,10 +1,12 @@
 // ExchangeId → VenueAdapter. Adding a venue is one line here (CONVENTIONS.md §1).
 import type { ExchangeId } from '../core/model.ts';
+import { binanceAdapter } from './binance/index.ts';
 import { krakenAdapter } from './kraken/index.ts';
 import type { VenueAdapter } from './types.ts';
 
 export const venueAdapters: Readonly<Partial<Record<ExchangeId, VenueAdapter>>> = {
   kraken: krakenAdapter,
+  binance: binanceAdapter,
 };
 
 /** The adapter for a venue, or undefined while that venue is not implemented. */

@@ -1,8 +1,11 @@
 // `npm run sim -- <venue> [--port 8790] [--host 127.0.0.1] [--seed N] [--symbols A/B,C/D] [--update-interval-ms N]`
 // `npm run sim -- kraken-replay --capture file.cbcap [--capture …] [--speed 1]` plays back real captures.
+// `npm run sim -- binance-replay --capture capture-….jsonl [--speed 0]` plays back a real Binance recording.
 // Starts one venue simulator, prints its URL, stops on SIGINT/SIGTERM. A venue is one entry in VENUES.
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
+import { startBinanceReplayServer } from './binance/replay-server.ts';
+import { startBinanceSimulator } from './binance/server.ts';
 import { startKrakenReplayServer } from './kraken/replay-server.ts';
 import { startKrakenSimulator } from './kraken/server.ts';
 
@@ -13,7 +16,7 @@ interface CliOptions {
   readonly symbols?: string[];
   readonly updateIntervalMs?: number;
   readonly idleTimeoutMs?: number;
-  /** kraken-replay: capture files (.cbcap) to play back. */
+  /** kraken-replay: capture files (.cbcap) to play back; binance-replay: one capture .jsonl. */
   readonly captures: string[];
   /** kraken-replay: 1 = as captured, 0 = as fast as possible. */
   readonly speed: number;
@@ -21,6 +24,8 @@ interface CliOptions {
 
 interface RunningSimulator {
   readonly url: string;
+  /** REST base URL, for venues that serve snapshots over HTTP (Binance). */
+  readonly restUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -42,11 +47,26 @@ const VENUES: Readonly<Record<string, VenueSimulator>> = {
         captures: options.captures.map((file) => ({ file: resolve(file) })) });
     },
   },
+  binance: {
+    description: 'Binance Spot market streams (/ws, /stream: depth, depth@100ms, trade, bookTicker) + REST /api/v3/depth',
+    start: (options) => startBinanceSimulator({ host: options.host, port: options.port, seed: options.seed,
+      symbols: options.symbols, updateIntervalMs: options.updateIntervalMs }),
+  },
+  'binance-replay': {
+    description: 'plays back a real Binance capture with its REST snapshots (--capture capture-….jsonl; --speed 0 = fast)',
+    start: (options) => {
+      const [capture, ...more] = options.captures;
+      if (capture === undefined || more.length > 0) throw new RangeError('binance-replay needs exactly one --capture <file.jsonl>');
+      return startBinanceReplayServer({ host: options.host, port: options.port, speed: options.speed, capture: resolve(capture) });
+    },
+  },
 };
 
 const USAGE = `usage: npm run sim -- <venue> [--port 8790] [--host 127.0.0.1] [--seed N] [--symbols BTC/USD,ETH/USD]
        [--update-interval-ms 50] [--idle-timeout-ms 60000]
        npm run sim -- kraken-replay --port 8790 --capture ../shared/fixtures/kraken/captures/crossbook_kraken_ethusd_d25.cbcap [--speed 1]
+       npm run sim -- binance --port 8790 --symbols BTC/USDT,ETH/USDT
+       npm run sim -- binance-replay --port 8790 --capture ../shared/fixtures/binance/capture-2021-10-12-spot-4sym.jsonl [--speed 0]
 venues: ${Object.entries(VENUES).map(([name, venue]) => `${name} — ${venue.description}`).join('; ')}`;
 
 function integer(name: string, text: string | undefined): number | undefined {
@@ -105,6 +125,7 @@ async function main(): Promise<void> {
     return;
   }
   console.log(`${parsed.name} simulator listening on ${simulator.url}`);
+  if (simulator.restUrl !== undefined) console.log(`${parsed.name} REST on ${simulator.restUrl}`);
   const shutdown = (signal: string) => {
     console.log(`${signal}: stopping ${parsed.name} simulator`);
     simulator.stop().then(() => process.exit(0), (error: unknown) => {

@@ -1,0 +1,79 @@
+// Make-before-break rotation against the Binance simulator: several lifetime cut-overs in one run and a
+// `serverShutdown` notice, each handed over on the update-id chain with no new REST snapshot; bots see contiguous seq,
+// no snapshot reset, no status change, the simulator's exact book and every trade exactly once.
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { Bot } from '../support/downstream-harness.ts';
+import { metricValue } from '../support/gateway-stack.ts';
+import {
+  assertBinanceBookMatchesTruth, assertTradesExactlyOnce, startBinanceStack, subscribeBinance, type BinanceStack,
+} from '../support/binance-stack.ts';
+import { waitFor } from '../support/wait-for.ts';
+
+function countOf(bot: Bot, predicate: (message: Record<string, unknown>) => boolean): number {
+  return bot.messages().filter(predicate).length;
+}
+
+async function botOnBothBooks(stack: BinanceStack): Promise<Bot> {
+  const store = stack.gateway.store;
+  await waitFor(() => store.get('binance', 'BTC/USDT')?.state === 'live' && store.get('binance', 'ETH/USDT')?.state === 'live',
+    5_000, 'books live');
+  const bot = await Bot.connect(stack.wsUrl);
+  await subscribeBinance(bot, 'book', 'BTC/USDT', 1, 100);
+  await subscribeBinance(bot, 'book', 'ETH/USDT', 2, 50);
+  await subscribeBinance(bot, 'trades', 'BTC/USDT', 3);
+  await subscribeBinance(bot, 'trades', 'ETH/USDT', 4);
+  await waitFor(() => countOf(bot, (m) => m.type === 'book_snapshot') === 2, 5_000, 'both snapshots');
+  return bot;
+}
+
+async function assertSeamless(stack: BinanceStack, bot: Bot): Promise<void> {
+  await assertBinanceBookMatchesTruth(stack, bot, 'BTC/USDT', 100);
+  await assertBinanceBookMatchesTruth(stack, bot, 'ETH/USDT', 50);
+  bot.reference.consume(bot.client.received); // asserts seq + 1 on every book_update and trade
+  assert.equal(countOf(bot, (m) => m.type === 'book_snapshot'), 2, 'no snapshot reset');
+  assert.deepEqual(bot.messages().filter((m) => m.type === 'status' && m.state !== 'live'), [], 'no book left live');
+  assert.ok(await assertTradesExactlyOnce(stack, bot, 'BTC/USDT') > 0);
+  assert.ok(await assertTradesExactlyOnce(stack, bot, 'ETH/USDT') > 0);
+  assert.equal(stack.sim.depthRequests('BTC/USDT'), 1, 'no new REST snapshot for BTC/USDT');
+  assert.equal(stack.sim.depthRequests('ETH/USDT'), 1, 'no new REST snapshot for ETH/USDT');
+}
+
+describe('gateway + Binance simulator: rotation', () => {
+  let stack: BinanceStack | undefined;
+  after(async () => {
+    await stack?.stop();
+  });
+
+  it('rotates before the lifetime cut three times without a gap', async () => {
+    stack = await startBinanceStack({ sim: { tradeProbability: 0.6 }, binance: { rotateAfterMs: 1_200, handoverTimeoutMs: 3_000 } });
+    const bot = await botOnBothBooks(stack);
+    const running = stack;
+    await waitFor(async () => await metricValue(running.gateway, 'mgw_upstream_rotations_total', { outcome: 'handed_over' }) >= 3,
+      15_000, 'three rotations handed over');
+    assert.equal(await metricValue(stack.gateway, 'mgw_upstream_rotations_total', { outcome: 'timed_out' }), 0);
+    assert.equal(await metricValue(stack.gateway, 'mgw_upstream_reconnects_total'), 0, 'never a reconnect');
+    assert.ok(stack.sim.connectionsAccepted >= 4, 'each rotation opened a new connection');
+    await waitFor(() => stack!.sim.connectionCount === 1, 3_000, 'old connections closed');
+    await assertSeamless(stack, bot);
+    bot.ws.close();
+    await stack.stop();
+    stack = undefined;
+  });
+
+  it('hands over on serverShutdown before the venue closes the old connection', async () => {
+    stack = await startBinanceStack({ sim: { tradeProbability: 0.6 } });
+    const bot = await botOnBothBooks(stack);
+    await waitFor(() => countOf(bot, (m) => m.type === 'trade') > 3, 5_000, 'trades flow');
+    const accepted = stack.sim.connectionsAccepted;
+    stack.sim.serverShutdown({ closeAfterMs: 2_000 });
+    const running = stack;
+    await waitFor(async () => await metricValue(running.gateway, 'mgw_upstream_rotations_total', { outcome: 'handed_over' }) === 1,
+      5_000, 'handed over');
+    assert.equal(stack.sim.connectionsAccepted, accepted + 1);
+    await waitFor(() => countOf(bot, (m) => m.type === 'book_update') > 40, 5_000, 'updates on the new connection');
+    assert.equal(await metricValue(stack.gateway, 'mgw_upstream_reconnects_total'), 0, 'never a reconnect');
+    await assertSeamless(stack, bot);
+    bot.ws.close();
+  });
+});

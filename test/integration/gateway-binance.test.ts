@@ -1,0 +1,132 @@
+// The real gateway against the Binance simulator (WebSocket streams + REST snapshots) with real `ws` bots: books
+// equal the simulator's truth through update-id gaps, stale snapshots and REST faults; a gap resyncs only its own
+// symbol; trades arrive exactly once; the gateway never trips the venue's 5 messages/s rule.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Bot } from '../support/downstream-harness.ts';
+import { metricValue } from '../support/gateway-stack.ts';
+import {
+  assertBinanceBookMatchesTruth, assertTradesExactlyOnce, startBinanceStack, subscribeBinance, type BinanceStack,
+} from '../support/binance-stack.ts';
+import { waitFor } from '../support/wait-for.ts';
+
+function countOf(bot: Bot, predicate: (message: Record<string, unknown>) => boolean): number {
+  return bot.messages().filter(predicate).length;
+}
+
+describe('gateway + Binance simulator', () => {
+  let stack: BinanceStack;
+  before(async () => {
+    stack = await startBinanceStack({ sim: { pingIntervalMs: 300 } });
+  });
+  after(async () => {
+    await stack.stop();
+  });
+
+  it('a bot on BTC/USDT depth 100 holds exactly the simulator book, with contiguous seq, and every trade once', async () => {
+    const bot = await Bot.connect(stack.wsUrl);
+    await subscribeBinance(bot, 'book', 'BTC/USDT', 1, 100);
+    await subscribeBinance(bot, 'trades', 'BTC/USDT', 2);
+    await waitFor(() => countOf(bot, (m) => m.type === 'book_update') > 30 && countOf(bot, (m) => m.type === 'trade') > 5,
+      10_000, 'book updates and trades flow');
+    await assertBinanceBookMatchesTruth(stack, bot, 'BTC/USDT', 100);
+    assert.ok(await assertTradesExactlyOnce(stack, bot, 'BTC/USDT') > 5);
+    const sides = bot.messages().filter((m) => m.type === 'trade').map((m) => m.side);
+    assert.ok(sides.includes('buy') && sides.includes('sell'), 'taker side mapped from m both ways');
+    assert.equal(countOf(bot, (m) => m.type === 'book_snapshot'), 1, 'one snapshot, then updates only');
+    assert.equal(stack.sim.depthRequests('BTC/USDT'), 1, 'one REST snapshot bridged the stream');
+    assert.ok(stack.sim.pongsMatched > 0, 'the venue pings were answered with their payload');
+    bot.ws.close();
+  });
+
+  it('an update-id gap resyncs only that symbol from a new snapshot; the other symbol stays live', async () => {
+    const bot = await Bot.connect(stack.wsUrl);
+    await subscribeBinance(bot, 'book', 'BTC/USDT', 1, 100);
+    await subscribeBinance(bot, 'book', 'ETH/USDT', 2, 100);
+    await waitFor(() => countOf(bot, (m) => m.type === 'book_snapshot') >= 2, 5_000, 'snapshots');
+    const btcRequests = stack.sim.depthRequests('BTC/USDT');
+    const ethRequests = stack.sim.depthRequests('ETH/USDT');
+    const gapsBefore = await metricValue(stack.gateway, 'mgw_book_resyncs_total', { reason: 'sequence_gap' });
+    const from = bot.client.received.length;
+    stack.sim.gapNext('BTC/USDT');
+    await bot.next((m) => m.type === 'status' && m.symbol === 'BTC/USDT' && m.state === 'resyncing' && m.reason === 'sequence_gap',
+      'resyncing status with the reason', from);
+    await bot.next((m) => m.type === 'book_snapshot' && m.symbol === 'BTC/USDT', 'fresh snapshot after the gap', from);
+    assert.equal(stack.sim.depthRequests('BTC/USDT') - btcRequests, 1, 'one new REST snapshot for the gapped book');
+    assert.equal(stack.sim.depthRequests('ETH/USDT'), ethRequests, 'no snapshot for the other book');
+    assert.equal(countOf(bot, (m) => m.type === 'status' && m.symbol === 'ETH/USDT'), 0, 'ETH/USDT never left live');
+    assert.equal(await metricValue(stack.gateway, 'mgw_book_resyncs_total', { reason: 'sequence_gap' }) - gapsBefore, 1);
+    await waitFor(() => countOf(bot, (m) => m.type === 'book_update' && m.symbol === 'BTC/USDT') > 10, 5_000, 'updates again');
+    await assertBinanceBookMatchesTruth(stack, bot, 'BTC/USDT', 100);
+    await assertBinanceBookMatchesTruth(stack, bot, 'ETH/USDT', 100);
+    bot.ws.close();
+  });
+
+  it('a duplicate (stale) event is ignored and a cut depth frame resyncs the book', async () => {
+    const bot = await Bot.connect(stack.wsUrl);
+    await subscribeBinance(bot, 'book', 'ETH/USDT', 1, 100);
+    await waitFor(() => countOf(bot, (m) => m.type === 'book_snapshot') >= 1, 5_000, 'snapshot');
+    stack.sim.duplicateNext('ETH/USDT');
+    await waitFor(() => countOf(bot, (m) => m.type === 'book_update') > 10, 5_000, 'updates flow past the duplicate');
+    assert.equal(countOf(bot, (m) => m.type === 'status'), 0, 'a stale duplicate is not a fault');
+    await assertBinanceBookMatchesTruth(stack, bot, 'ETH/USDT', 100);
+    const parseErrorsBefore = await metricValue(stack.gateway, 'mgw_upstream_parse_errors_total');
+    const from = bot.client.received.length;
+    stack.sim.truncateNextDepthFrame('ETH/USDT');
+    await bot.next((m) => m.type === 'status' && m.state === 'resyncing' && m.reason === 'malformed_frame', 'resync on a cut frame', from);
+    await bot.next((m) => m.type === 'book_snapshot', 'fresh snapshot', from);
+    assert.ok(await metricValue(stack.gateway, 'mgw_upstream_parse_errors_total') > parseErrorsBefore, 'counted');
+    await assertBinanceBookMatchesTruth(stack, bot, 'ETH/USDT', 100);
+    bot.ws.close();
+  });
+
+  it('a snapshot older than the buffered stream is refetched, never applied', async () => {
+    const bot = await Bot.connect(stack.wsUrl);
+    await subscribeBinance(bot, 'book', 'BTC/USDT', 1, 100);
+    await waitFor(() => countOf(bot, (m) => m.type === 'book_snapshot') >= 1, 5_000, 'snapshot');
+    const requests = stack.sim.depthRequests('BTC/USDT');
+    const from = bot.client.received.length;
+    stack.sim.staleSnapshotNext('BTC/USDT');
+    stack.sim.gapNext('BTC/USDT');
+    await bot.next((m) => m.type === 'book_snapshot' && m.symbol === 'BTC/USDT', 'snapshot after the refetch', from);
+    assert.equal(stack.sim.depthRequests('BTC/USDT') - requests, 2, 'the stale snapshot was refetched once');
+    await assertBinanceBookMatchesTruth(stack, bot, 'BTC/USDT', 100);
+    bot.ws.close();
+  });
+
+  it('never exceeds 5 messages per second towards the venue, pongs included, during a trade resubscribe burst', async () => {
+    const bot = await Bot.connect(stack.wsUrl);
+    await subscribeBinance(bot, 'book', 'BTC/USDT', 1, 10);
+    await waitFor(() => countOf(bot, (m) => m.type === 'book_snapshot') >= 1, 5_000, 'snapshot');
+    assert.equal(stack.sim.rateLimitCloses, 0);
+    assert.ok(stack.sim.maxMessagesInOneSecond <= 5, `max ${stack.sim.maxMessagesInOneSecond} messages in a second`);
+    bot.ws.close();
+  });
+});
+
+describe('gateway + Binance simulator: REST limits', () => {
+  let stack: BinanceStack;
+  after(async () => {
+    await stack?.stop();
+  });
+
+  it('429 and 418 pause every snapshot request for Retry-After, the ban is counted, and the books still go live', async () => {
+    stack = await startBinanceStack({ binance: {
+      snapshotTimeoutMs: 1_000, rest: { requestTimeoutMs: 2_000, weightSharePercent: 50, banPauseMinMs: 1_000 } } });
+    await waitFor(() => stack.gateway.store.get('binance', 'BTC/USDT')?.state === 'live'
+      && stack.gateway.store.get('binance', 'ETH/USDT')?.state === 'live', 5_000, 'books live');
+    stack.sim.failRest(429, 1, 1);
+    stack.sim.gapNext('BTC/USDT');
+    await waitFor(async () => await metricValue(stack.gateway, 'mgw_rest_rate_limited_total', { status: '429' }) === 1,
+      5_000, '429 seen');
+    await waitFor(() => stack.gateway.store.get('binance', 'BTC/USDT')?.state === 'live', 5_000, 'live after the 429 pause');
+    stack.sim.failRest(418, 1, 1);
+    stack.sim.gapNext('ETH/USDT');
+    await waitFor(async () => await metricValue(stack.gateway, 'mgw_rest_rate_limited_total', { status: '418' }) === 1,
+      5_000, '418 seen');
+    await waitFor(() => stack.gateway.store.get('binance', 'ETH/USDT')?.state === 'live', 8_000, 'live after the ban');
+    const status = await (await fetch(`${stack.httpUrl}/v1/status`)).json() as { exchanges: { binance: { rest: { banned: boolean } } } };
+    assert.equal(status.exchanges.binance.rest.banned, false, 'the ban is over');
+    assert.equal(await metricValue(stack.gateway, 'mgw_upstream_reconnects_total'), 0, 'REST limits never cost a reconnect');
+  });
+});
