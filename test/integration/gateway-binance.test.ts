@@ -93,14 +93,27 @@ describe('gateway + Binance simulator', () => {
     await assertBinanceBookMatchesTruth(stack, bot, 'BTC/USDT', 100);
     bot.ws.close();
   });
+});
 
-  it('never exceeds 5 messages per second towards the venue, pongs included, during a trade resubscribe burst', async () => {
-    const bot = await Bot.connect(stack.wsUrl);
-    await subscribeBinance(bot, 'book', 'BTC/USDT', 1, 10);
-    await waitFor(() => countOf(bot, (m) => m.type === 'book_snapshot') >= 1, 5_000, 'snapshot');
-    assert.equal(stack.sim.rateLimitCloses, 0);
-    assert.ok(stack.sim.maxMessagesInOneSecond <= 5, `max ${stack.sim.maxMessagesInOneSecond} messages in a second`);
-    bot.ws.close();
+describe('gateway + Binance simulator: message rate', () => {
+  let stack: BinanceStack;
+  after(async () => {
+    await stack?.stop();
+  });
+
+  it('never exceeds 5 messages per second towards the venue, pongs included, while resubscribing silent trade streams', async () => {
+    const symbols = ['BTC/USDT', 'ETH/USDT', 'SOL/USDT', 'BNB/USDT', 'XRP/USDT'];
+    // No trades at all: every trade stream goes silent and is resubscribed (UNSUBSCRIBE + SUBSCRIBE per symbol) every
+    // second, while the venue pings every second; the requests want far more than 5 messages/s.
+    stack = await startBinanceStack({ sim: { symbols, pingIntervalMs: 1_000, tradeProbability: 0 },
+      binance: { symbols, symbolStaleAfterMs: 1_000 } });
+    await waitFor(() => symbols.every((symbol) => stack.sim.subscribeRequests(`${symbol.replace('/', '').toLowerCase()}@trade`) >= 2),
+      15_000, 'every silent trade stream resubscribed twice');
+    assert.equal(stack.sim.rateLimitCloses, 0, 'the venue never closed us for message rate');
+    assert.ok(stack.sim.maxMessagesInOneSecond <= 5, `at most 5 messages in any second (saw ${stack.sim.maxMessagesInOneSecond})`);
+    assert.ok(stack.sim.maxMessagesInOneSecond >= 4, 'the pacer was actually exercised at the limit');
+    assert.ok(stack.sim.pongsMatched > 3, 'pongs echo the ping payload');
+    assert.equal(await metricValue(stack.gateway, 'mgw_upstream_reconnects_total'), 0);
   });
 });
 
