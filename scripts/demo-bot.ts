@@ -13,7 +13,14 @@ interface BotBook {
   updates: number;
 }
 
+/** One book (and its trades) the bot follows. */
+export interface DemoMarket {
+  readonly exchange: string;
+  readonly symbol: string;
+}
+
 interface TradeLine {
+  readonly exchange: string;
   readonly symbol: string;
   readonly side: string;
   readonly price: string;
@@ -29,7 +36,7 @@ export class DemoBot {
   seqGaps = 0;
   private socket: WebSocket | undefined;
 
-  constructor(private readonly url: string, private readonly symbols: readonly string[], private readonly depth: number) {}
+  constructor(private readonly url: string, private readonly markets: readonly DemoMarket[], private readonly depth: number) {}
 
   async connect(): Promise<void> {
     const socket = new WebSocket(this.url);
@@ -40,10 +47,11 @@ export class DemoBot {
     });
     socket.on('message', (data) => this.onMessage(JSON.parse(data.toString()) as GatewayMessage));
     let id = 0;
-    for (const symbol of this.symbols) {
-      this.books.set(symbol, { book: new OrderBook(), depth: this.depth, seq: 0, state: 'awaiting-snapshot', reason: '', updates: 0 });
-      socket.send(JSON.stringify({ op: 'subscribe', id: ++id, channel: 'book', exchange: 'kraken', symbol, depth: this.depth }));
-      socket.send(JSON.stringify({ op: 'subscribe', id: ++id, channel: 'trades', exchange: 'kraken', symbol }));
+    for (const { exchange, symbol } of this.markets) {
+      this.books.set(`${exchange} ${symbol}`,
+        { book: new OrderBook(), depth: this.depth, seq: 0, state: 'awaiting-snapshot', reason: '', updates: 0 });
+      socket.send(JSON.stringify({ op: 'subscribe', id: ++id, channel: 'book', exchange, symbol, depth: this.depth }));
+      socket.send(JSON.stringify({ op: 'subscribe', id: ++id, channel: 'trades', exchange, symbol }));
     }
   }
 
@@ -52,7 +60,7 @@ export class DemoBot {
   }
 
   private onMessage(message: GatewayMessage): void {
-    const entry = typeof message.symbol === 'string' ? this.books.get(message.symbol) : undefined;
+    const entry = typeof message.symbol === 'string' ? this.books.get(`${String(message.exchange)} ${message.symbol}`) : undefined;
     switch (message.type) {
       case 'book_snapshot':
         if (entry === undefined) return;
@@ -74,7 +82,7 @@ export class DemoBot {
         entry.reason = String(message.reason ?? '');
         return;
       case 'trade':
-        this.trades.push({ symbol: String(message.symbol), side: String(message.side), price: String(message.price),
+        this.trades.push({ exchange: String(message.exchange), symbol: String(message.symbol), side: String(message.side), price: String(message.price),
           size: String(message.size), tradeId: String(message.tradeId) });
         if (this.trades.length > 8) this.trades.shift();
         return;
@@ -85,8 +93,8 @@ export class DemoBot {
 
   render(): string {
     const lines: string[] = [];
-    for (const [symbol, entry] of this.books) {
-      lines.push(`${symbol.padEnd(9)} ${entry.state.padEnd(18)} seq ${String(entry.seq).padStart(6)}  updates ${entry.updates}`
+    for (const [market, entry] of this.books) {
+      lines.push(`${market.padEnd(16)} ${entry.state.padEnd(18)} seq ${String(entry.seq).padStart(6)}  updates ${entry.updates}`
         + `${entry.reason !== '' && entry.state !== 'live' ? `  (${entry.reason})` : ''}`);
       const bids = entry.book.topLevels('bids', 5);
       const asks = entry.book.topLevels('asks', 5);
@@ -100,7 +108,7 @@ export class DemoBot {
     }
     lines.push('recent trades (taker side):');
     for (const trade of [...this.trades].reverse()) {
-      lines.push(`  ${trade.symbol.padEnd(9)} ${trade.side.padEnd(4)} ${trade.size.padStart(12)} @ ${trade.price.padEnd(12)} id ${trade.tradeId}`);
+      lines.push(`  ${`${trade.exchange} ${trade.symbol}`.padEnd(16)} ${trade.side.padEnd(4)} ${trade.size.padStart(12)} @ ${trade.price.padEnd(12)} id ${trade.tradeId}`);
     }
     lines.push('', `seq gaps seen: ${this.seqGaps}`);
     return lines.join('\n');

@@ -1,0 +1,12 @@
+import pino from 'pino';
+import { createGateway } from '/work/main/src/gateway.ts';
+import { startBinanceSimulator } from '/work/main/src/sim/binance/server.ts';
+import { binanceTestConfig } from '/work/main/test/support/binance-stack.ts';
+const symbols = ['BTC/USDT', 'ETH/USDT'];
+const sim = await startBinanceSimulator({ symbols, tradeProbability: 0 });
+const config = binanceTestConfig(sim, { symbols, symbolStaleAfterMs: 1000 });
+const gw = createGateway(config, { logger: pino({ level: 'debug' }) });
+await gw.start();
+await new Promise((r) => setTimeout(r, 4000));
+console.log('SUBS', sim.subscribeRequests(), sim.subscribeRequests('btcusdt@trade'), sim.maxMessagesInOneSecond, sim.rateLimitCloses);
+await gw.stop(); await sim.stop();
