@@ -121,7 +121,7 @@ describe('binance session: a gap in a real capture', () => {
   const DROPPED = VET_DIFFS[20]!;
   const depthU = (line: number): { U: number; u: number } => (JSON.parse(TEN_LINES[line - 1]!.raw!) as { data: { U: number; u: number } }).data;
 
-  it('only the gapped symbol resyncs; after resync() one fetch, and a fresh snapshot brings it back', () => {
+  it('only the gapped symbol resyncs; resync() asks for one snapshot at once, and a fresh snapshot brings it back', () => {
     const clean = binanceSession(TEN_SYMBOLS);
     const cleanStore = binanceStore(TEN_SYMBOLS);
     const gapped = binanceSession(TEN_SYMBOLS);
@@ -147,15 +147,16 @@ describe('binance session: a gap in a real capture', () => {
       }
       if (gapAt !== -1) afterGap.push(output);
       if (gapAt !== -1 && !resynced && line.line > gapAt + 40) {
-        // The connector decides (budget) and calls resync(): nothing is sent, the diff stream stays subscribed.
-        assert.deepEqual(gapped.resync('VET/ETH', 'sequence_gap', 0), { events: [], actions: [] });
+        // The connector decides (budget) and calls resync(): nothing is sent (the diff stream stays subscribed), and
+        // the snapshot is asked for at once, without waiting for the next diff.
+        const resync = gapped.resync('VET/ETH', 'sequence_gap', 0);
+        assert.deepEqual(resync, { events: [], actions: [{ type: 'fetch-snapshot', symbol: 'VET/ETH' }] });
+        afterGap.push(resync);
         resynced = true;
-        continue;
-      }
-      if (resynced && fetches(output).includes('VET/ETH')) {
         applyOutput(store, gapped.onFrame(binanceRestSnapshot.frame('VET/ETH',
           snapshotBody(cleanStore, 'VET/ETH', clean.updateIdOf('VET/ETH')!)), 0));
         assert.equal(store.get('binance', 'VET/ETH')!.state, 'live');
+        continue;
       }
     }
     assert.equal(VET_DIFFS.find((line) => line > DROPPED), gapAt, 'the next VETETH diff finds the gap');
@@ -174,16 +175,19 @@ describe('binance session: a gap in a real capture', () => {
     }
   });
 
-  it('diffs while halted are ignored; resync() on a buffering symbol restarts the attempt', () => {
+  it('resync() on a buffering symbol restarts the attempt; a snapshot before any diff is checked by the next diff', () => {
     const session = binanceSession(['BTC/USDT']);
     session.onFrame(TESTNET[2]!, 0);
-    assert.deepEqual(session.resync('BTC/USDT', 'stale_data', 0), { events: [], actions: [] });
+    assert.deepEqual(fetches(session.resync('BTC/USDT', 'stale_data', 0)), ['BTC/USDT'], 'asked for at once');
     const snapshot = binanceRestSnapshot.frame('BTC/USDT', TESTNET_SNAPSHOT.replace('"lastUpdateId":1801494', '"lastUpdateId":1801511'));
-    const late = session.onFrame(snapshot, 0);
-    assert.deepEqual([types(late), codes(late)], [[], ['debug:snapshot_ignored']], 'the old attempt\'s snapshot arrives before any event');
-    assert.deepEqual(fetches(session.onFrame(TESTNET[3]!, 0)), ['BTC/USDT'], 'the next event starts the new attempt');
-    const stale = session.onFrame(snapshot, 0);
-    assert.deepEqual([types(stale), fetches(stale)], [[], ['BTC/USDT']], 'the old attempt\'s snapshot (1801511) cannot bridge the new buffer (U=1801513)');
+    const early = session.onFrame(snapshot, 0);
+    assert.deepEqual(types(early), ['book_snapshot'], 'with nothing buffered, the snapshot is taken');
+    const next = session.onFrame(TESTNET[3]!, 0);
+    assert.deepEqual(resyncs(next), ['BTC/USDT:sequence_gap'], 'the next diff (U=1801513) does not continue 1801511: resync');
+    assert.deepEqual(fetches(session.resync('BTC/USDT', 'sequence_gap', 0)), ['BTC/USDT']);
+    const current = binanceRestSnapshot.frame('BTC/USDT', TESTNET_SNAPSHOT.replace('"lastUpdateId":1801494', '"lastUpdateId":1801513'));
+    assert.deepEqual(types(session.onFrame(current, 0)), ['book_snapshot']);
+    assert.equal(session.updateIdOf('BTC/USDT'), 1801513);
     const unknown = session.resync('DOGE/USDT', 'sequence_gap', 0);
     assert.deepEqual(codes(unknown), ['warn:resync_unknown_symbol']);
   });

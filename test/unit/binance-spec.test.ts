@@ -96,7 +96,8 @@ describe('binance session: trade resubscription', () => {
     assert.deepEqual(codes(session.resyncTrades('DOGE/USDT', 0)), ['warn:resync_unknown_symbol']);
   });
 
-  it('a book resync sends nothing (the diff stream stays subscribed)', () => {
-    assert.deepEqual(binanceSession(['BTC/USDT']).resync('BTC/USDT', 'sequence_gap', 0), { events: [], actions: [] });
+  it('a book resync sends nothing (the diff stream stays subscribed) and asks for a snapshot at once', () => {
+    assert.deepEqual(binanceSession(['BTC/USDT']).resync('BTC/USDT', 'sequence_gap', 0),
+      { events: [], actions: [{ type: 'fetch-snapshot', symbol: 'BTC/USDT' }] });
   });
 });

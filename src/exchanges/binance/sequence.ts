@@ -18,7 +18,7 @@ export type SnapshotStep =
   /** No snapshot was awaited (synced, halted, or the attempt was restarted before its first event). */
   | { readonly kind: 'unexpected' }
   /** `lastUpdateId + 1 < U` of the first buffered event: older than the stream; fetch again. */
-  | { readonly kind: 'too_old'; readonly lastUpdateId: number; readonly firstU: number | undefined }
+  | { readonly kind: 'too_old'; readonly lastUpdateId: number; readonly firstU: number }
   /** The first event left after dropping has `U > lastUpdateId + 1` (a hole in the buffer); fetch again. */
   | { readonly kind: 'no_bridge'; readonly lastUpdateId: number; readonly first: BinanceDepthUpdate }
   /** Synced at `lastUpdateId`; `replay` (in order) goes through the per-event rule next. */
@@ -92,7 +92,9 @@ export class DepthSequence {
     if (this.link.phase !== 'buffering' || !this.awaitingSnapshot) return UNEXPECTED;
     const lastUpdateId = snapshot.lastUpdateId;
     const first = this.buffer[0];
-    if (first === undefined || lastUpdateId + 1 < first.U) {
+    // An empty buffer only happens after `restart(true)`: the stream was subscribed before the request went out, so
+    // every change the snapshot lacks is still to come, and the per-event rule checks the first one.
+    if (first !== undefined && lastUpdateId + 1 < first.U) {
       this.stats.snapshotsRejected++;
       return { kind: 'too_old', lastUpdateId, firstU: first?.U };
     }
@@ -120,11 +122,15 @@ export class DepthSequence {
     return { kind: 'bridged', dropped, newestDroppedTime, replay };
   }
 
-  /** A new attempt: buffer from the next event, which asks for a snapshot (the diff stream stays subscribed). */
-  restart(): void {
+  /**
+   * A new attempt (the diff stream stays subscribed). `fetchNow`: the caller asks for the snapshot at once — safe
+   * because the stream has been subscribed all along, and needed for a quiet symbol whose next diff may be minutes
+   * away; otherwise the next buffered event asks for it (the documented order for a stream that just started).
+   */
+  restart(fetchNow = false): void {
     this.link.phase = 'buffering';
     this.buffer = [];
-    this.awaitingSnapshot = false;
+    this.awaitingSnapshot = fetchNow;
   }
 
   /** Stop until `restart()` (the connector decides when: resync budget). */

@@ -60,7 +60,7 @@ export class SessionBook {
         return;
       case 'too_old':
         out.actions.push(reportAction('info', 'snapshot_too_old', `binance ${symbol}: snapshot lastUpdateId `
-          + `${step.lastUpdateId} is older than the first buffered event (U=${step.firstU ?? 'none'}); fetching again`, symbol),
+          + `${step.lastUpdateId} is older than the first buffered event (U=${step.firstU}); fetching again`, symbol),
         { type: 'fetch-snapshot', symbol });
         return;
       case 'no_bridge':
@@ -77,8 +77,9 @@ export class SessionBook {
   }
 
   /**
-   * Rebuild the book from a new snapshot; the diff stream stays subscribed, so nothing is sent. A successor still
-   * waiting for the handover takes the book over to do so. Returns true when that handed the book over.
+   * Rebuild the book from a new snapshot, asked for at once: the diff stream stays subscribed, so nothing is sent,
+   * and a quiet symbol does not wait for its next diff. A successor still waiting for the handover takes the book
+   * over to do so. Returns true when that handed the book over.
    */
   resync(out: SessionOutput): boolean {
     if (this.handover === undefined && !this.owned) {
@@ -87,7 +88,8 @@ export class SessionBook {
       return false;
     }
     const handedOver = this.own();
-    this.sequence.restart();
+    this.sequence.restart(true);
+    out.actions.push({ type: 'fetch-snapshot', symbol: this.symbol });
     return handedOver;
   }
 
