@@ -90,6 +90,8 @@ describe('gateway + Binance simulator', () => {
     stack.sim.gapNext('BTC/USDT');
     await bot.next((m) => m.type === 'book_snapshot' && m.symbol === 'BTC/USDT', 'snapshot after the refetch', from);
     assert.equal(stack.sim.depthRequests('BTC/USDT') - requests, 2, 'the stale snapshot was refetched once');
+    await waitFor(() => countOf(bot, (m) => m.type === 'book_update') > 10, 5_000, 'updates again');
+    assert.equal(bot.messages().slice(from).filter((m) => m.type === 'book_snapshot').length, 1, 'the stale one never reached the bot');
     await assertBinanceBookMatchesTruth(stack, bot, 'BTC/USDT', 100);
     bot.ws.close();
   });

@@ -54,7 +54,7 @@ describe('binance session: testnet sample (snapshot older than the stream)', () 
     assert.deepEqual(types(snapshot), [], 'no book_snapshot');
     assert.deepEqual(codes(snapshot), ['info:snapshot_too_old']);
     assert.equal(reports(snapshot)[0]!.message,
-      'binance BTC/USDT: snapshot lastUpdateId 1801494 is older than the first buffered event (U=1801512); fetching again');
+      'binance BTC/USDT: snapshot lastUpdateId 1801494 is older than the stream (needs ≥ 1801511); fetching again');
     for (const frame of TESTNET.slice(4)) all.push(session.onFrame(frame, 0));
     assert.deepEqual(all.flatMap(fetches), [], 'the refetch is still in flight');
     assert.equal(all.flatMap((output) => output.events).filter((event) => event.type.startsWith('book_')).length, 0);
@@ -175,18 +175,16 @@ describe('binance session: a gap in a real capture', () => {
     }
   });
 
-  it('resync() on a buffering symbol restarts the attempt; a snapshot before any diff is checked by the next diff', () => {
+  it('resync() asks for a snapshot at once; with nothing buffered it must hold every update id the stream showed', () => {
     const session = binanceSession(['BTC/USDT']);
-    session.onFrame(TESTNET[2]!, 0);
+    session.onFrame(TESTNET[2]!, 0); // depth U=u=1801512
     assert.deepEqual(fetches(session.resync('BTC/USDT', 'stale_data', 0)), ['BTC/USDT'], 'asked for at once');
-    const snapshot = binanceRestSnapshot.frame('BTC/USDT', TESTNET_SNAPSHOT.replace('"lastUpdateId":1801494', '"lastUpdateId":1801511'));
-    const early = session.onFrame(snapshot, 0);
-    assert.deepEqual(types(early), ['book_snapshot'], 'with nothing buffered, the snapshot is taken');
-    const next = session.onFrame(TESTNET[3]!, 0);
-    assert.deepEqual(resyncs(next), ['BTC/USDT:sequence_gap'], 'the next diff (U=1801513) does not continue 1801511: resync');
-    assert.deepEqual(fetches(session.resync('BTC/USDT', 'sequence_gap', 0)), ['BTC/USDT']);
-    const current = binanceRestSnapshot.frame('BTC/USDT', TESTNET_SNAPSHOT.replace('"lastUpdateId":1801494', '"lastUpdateId":1801513'));
-    assert.deepEqual(types(session.onFrame(current, 0)), ['book_snapshot']);
+    const withId = (id: number): string => binanceRestSnapshot.frame('BTC/USDT',
+      TESTNET_SNAPSHOT.replace('"lastUpdateId":1801494', `"lastUpdateId":${id}`));
+    const lagging = session.onFrame(withId(1801511), 0);
+    assert.deepEqual([types(lagging), fetches(lagging)], [[], ['BTC/USDT']], 'REST behind the stream (1801511 < 1801512): fetched again');
+    assert.deepEqual(types(session.onFrame(withId(1801512), 0)), ['book_snapshot'], 'holds all the stream showed: live');
+    assert.deepEqual(types(session.onFrame(TESTNET[3]!, 0)), ['book_update'], 'the next diff continues it');
     assert.equal(session.updateIdOf('BTC/USDT'), 1801513);
     const unknown = session.resync('DOGE/USDT', 'sequence_gap', 0);
     assert.deepEqual(codes(unknown), ['warn:resync_unknown_symbol']);

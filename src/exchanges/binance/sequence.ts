@@ -17,8 +17,11 @@ export type DiffStep =
 export type SnapshotStep =
   /** No snapshot was awaited (synced, halted, or the attempt was restarted before its first event). */
   | { readonly kind: 'unexpected' }
-  /** `lastUpdateId + 1 < U` of the first buffered event: older than the stream; fetch again. */
-  | { readonly kind: 'too_old'; readonly lastUpdateId: number; readonly firstU: number }
+  /**
+   * Older than the stream: `lastUpdateId + 1 < U` of the first buffered event, or (nothing buffered) below the last
+   * update id the stream already showed. `needed`: the least lastUpdateId that would do. Fetch again.
+   */
+  | { readonly kind: 'too_old'; readonly lastUpdateId: number; readonly needed: number }
   /** The first event left after dropping has `U > lastUpdateId + 1` (a hole in the buffer); fetch again. */
   | { readonly kind: 'no_bridge'; readonly lastUpdateId: number; readonly first: BinanceDepthUpdate }
   /** Synced at `lastUpdateId`; `replay` (in order) goes through the per-event rule next. */
@@ -51,6 +54,8 @@ export class DepthSequence {
   private buffer: BinanceDepthUpdate[] = [];
   /** One snapshot fetch in flight per attempt: set by the attempt's first buffered event. */
   private awaitingSnapshot = false;
+  /** The highest `u` this stream has shown for the symbol, whatever the phase (buffers are dropped; this is not). */
+  private lastSeenU = 0;
 
   constructor(private readonly link: ChainLink) {}
 
@@ -64,6 +69,7 @@ export class DepthSequence {
 
   diff(event: BinanceDepthUpdate): DiffStep {
     const link = this.link;
+    if (event.u > this.lastSeenU) this.lastSeenU = event.u;
     switch (link.phase) {
       case 'synced':
         if (event.u <= link.updateId) {
@@ -93,10 +99,12 @@ export class DepthSequence {
     const lastUpdateId = snapshot.lastUpdateId;
     const first = this.buffer[0];
     // An empty buffer only happens after `restart(true)`: the stream was subscribed before the request went out, so
-    // every change the snapshot lacks is still to come, and the per-event rule checks the first one.
-    if (first !== undefined && lastUpdateId + 1 < first.U) {
+    // a snapshot holding every change the stream has shown lacks only changes still to come, which the per-event
+    // rule checks. One older than the stream (REST can lag it) would serve a wrong book: fetch again.
+    const needed = first === undefined ? this.lastSeenU : first.U - 1;
+    if (lastUpdateId < needed) {
       this.stats.snapshotsRejected++;
-      return { kind: 'too_old', lastUpdateId, firstU: first?.U };
+      return { kind: 'too_old', lastUpdateId, needed };
     }
     const replay: BinanceDepthUpdate[] = [];
     let dropped = 0;

@@ -60,7 +60,7 @@ export class SessionBook {
         return;
       case 'too_old':
         out.actions.push(reportAction('info', 'snapshot_too_old', `binance ${symbol}: snapshot lastUpdateId `
-          + `${step.lastUpdateId} is older than the first buffered event (U=${step.firstU}); fetching again`, symbol),
+          + `${step.lastUpdateId} is older than the stream (needs ≥ ${step.needed}); fetching again`, symbol),
         { type: 'fetch-snapshot', symbol });
         return;
       case 'no_bridge':
