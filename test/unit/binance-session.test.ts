@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { MAX_BUFFERED_DIFFS } from '../../src/exchanges/binance/sequence.ts';
 import { binanceRestSnapshot } from '../../src/exchanges/binance/spec.ts';
 import type { SessionOutput, VenueEvent } from '../../src/exchanges/types.ts';
 import { readCapture, readExpected, readFixture, readFixtureLines, sessionFrame } from '../support/binance-fixtures.ts';
@@ -173,6 +174,21 @@ describe('binance session: a gap in a real capture', () => {
     for (const symbol of TEN_SYMBOLS.filter((each) => each !== 'VET/ETH')) {
       assert.equal(gapped.updateIdOf(symbol), clean.updateIdOf(symbol), symbol);
     }
+  });
+
+  it('keeps at most MAX_BUFFERED_DIFFS diffs while a snapshot is awaited; bridging then needs a newer snapshot', () => {
+    const session = binanceSession(['BTC/USDT']);
+    // The real testnet diff (U=u=1801512), renumbered into a long contiguous run.
+    const diff = (id: number): string => TESTNET[2]!.replace('"U":1801512,"u":1801512', `"U":${id},"u":${id}`);
+    const total = MAX_BUFFERED_DIFFS + 5;
+    for (let id = 1; id <= total; id++) session.onFrame(diff(id), 0);
+    const withId = (id: number): string => binanceRestSnapshot.frame('BTC/USDT',
+      TESTNET_SNAPSHOT.replace('"lastUpdateId":1801494', `"lastUpdateId":${id}`));
+    const oldest = total - MAX_BUFFERED_DIFFS + 1;
+    assert.deepEqual(fetches(session.onFrame(withId(oldest - 2), 0)), ['BTC/USDT'], 'the dropped diffs cannot be bridged');
+    const bridged = session.onFrame(withId(oldest - 1), 0);
+    assert.equal(types(bridged).filter((type) => type === 'book_update').length, MAX_BUFFERED_DIFFS);
+    assert.equal(session.updateIdOf('BTC/USDT'), total);
   });
 
   it('resync() asks for a snapshot at once; with nothing buffered it must hold every update id the stream showed', () => {

@@ -42,6 +42,12 @@ export interface SequenceStats {
   snapshotsRejected: number;
 }
 
+/**
+ * Diffs kept while a snapshot is awaited (a REST ban can last minutes to days). Dropping the oldest is safe: the
+ * bridging check then simply needs a newer snapshot.
+ */
+export const MAX_BUFFERED_DIFFS = 10_000;
+
 const BUFFERED: DiffStep = { kind: 'buffered', fetch: false };
 const BUFFERED_FETCH: DiffStep = { kind: 'buffered', fetch: true };
 const APPLY: DiffStep = { kind: 'apply' };
@@ -85,6 +91,7 @@ export class DepthSequence {
         this.stats.applied++;
         return APPLY;
       case 'buffering':
+        if (this.buffer.length >= MAX_BUFFERED_DIFFS) this.buffer.splice(0, this.buffer.length - MAX_BUFFERED_DIFFS + 1);
         this.buffer.push(event);
         if (this.awaitingSnapshot) return BUFFERED;
         this.awaitingSnapshot = true;
