@@ -127,6 +127,10 @@ describe('loadConfig sources', () => {
     const example = ok(loadConfig({ argv: ['--config', shipped('example.json')], env: {} }));
     assert.equal(example.exchanges.binance.enabled, false, 'only implemented venues are enabled');
     assert.deepEqual(example.exchanges.kraken.symbols, ['BTC/USD', 'ETH/USD', 'SOL/USD', 'XRP/USD']);
+    const binanceSim = ok(loadConfig({ argv: ['--config', shipped('binance-local-sim.json')], env: {} }));
+    assert.equal(binanceSim.exchanges.binance.url, 'ws://127.0.0.1:8791/stream');
+    assert.equal(binanceSim.exchanges.binance.restUrl, 'http://127.0.0.1:8791');
+    assert.equal(binanceSim.exchanges.kraken.enabled, false);
     const sim = loadConfig({ argv: ['--config', shipped('kraken-local-sim.json')], env: {} });
     assert.equal(ok(sim).exchanges.kraken.url, 'ws://127.0.0.1:8790/v2');
     assert.ok(sim.ok && sim.warnings.length === 0, 'loopback ws:// is not worth a warning');
