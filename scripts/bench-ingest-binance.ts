@@ -13,24 +13,26 @@
 // `.expected.json` (top 5 per side, level counts, final update id): a mismatch throws and the bench exits non-zero.
 // Frames are timed in runs of one class (one clock read per run), so the cost of depthUpdate/trade frames (steady
 // state) is reported apart from the large REST snapshot frames and from streams the gateway never subscribes.
-// Usage: node --import tsx scripts/bench.ts ingest --venue binance [--rounds 5] [--warmup 2] [--passes 10]
+// Usage: node --import tsx scripts/bench.ts ingest --venue binance [--rounds 5] [--warmup 2] [--passes 50]
 //        [--captures 10sym,spot-4sym] [--synthetic-steps 2000] [--out bench/results]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { applyVenueEvent } from '../src/book/book-sync.ts';
 import { parseBinanceFrame } from '../src/exchanges/binance/parse.ts';
+import { createMetrics } from '../src/observability/metrics.ts';
 import {
-  binanceCaptureNames, type ClassName, type CorpusEntry, loadBinanceCapture, recordSimulatorStream, SNAPSHOT,
+  binanceCaptureNames, CLASS_NAMES, type ClassName, type CorpusEntry, loadBinanceCapture, recordSimulatorStream, SNAPSHOT,
 } from './bench-ingest-binance-corpus.ts';
-import { type BinanceIngestReport, summarize, type RoundTimes } from './bench-ingest-binance-summary.ts';
+import {
+  BINANCE_VARIANTS, type BinanceIngestReport, type BinanceVariantId, type RoundTimes, summarize,
+} from './bench-ingest-binance-summary.ts';
 import { printBinanceIngestReport } from './bench-ingest-binance-report.ts';
 import {
   BinanceProbe, checkBooks, checkSession, type EntryFacts, newBinanceDriver, newBinanceSession, newBinanceStore,
   RecordingSnapshots, verifyEntry,
 } from './bench-ingest-binance-rig.ts';
 import { defaultConfig, IntegrityAlarm } from './bench-ingest-pipeline.ts';
-import { createMetrics } from '../src/observability/metrics.ts';
 
 export interface BinanceIngestBenchOptions {
   /** Measured rounds; the median is reported. */
@@ -49,12 +51,9 @@ export interface BinanceIngestBenchOptions {
 }
 
 export const defaultBinanceIngestBenchOptions: BinanceIngestBenchOptions = {
-  rounds: 5, warmupRounds: 2, passes: 10, captures: undefined, syntheticSteps: 2000, seed: 1, outDir: 'bench/results',
+  rounds: 5, warmupRounds: 2, passes: 50, captures: undefined, syntheticSteps: 2000, seed: 1, outDir: 'bench/results',
   log: (line) => console.log(line),
 };
-
-export const BINANCE_VARIANTS = ['json', 'parse', 'session', 'store', 'ingest'] as const;
-export type BinanceVariantId = (typeof BINANCE_VARIANTS)[number];
 
 /** ns per class (steady, snapshot, other) added into `into`. */
 type Pass = (entry: CorpusEntry, facts: EntryFacts, into: Float64Array) => void;
@@ -204,8 +203,8 @@ export async function runBinanceIngestBench(overrides: Partial<BinanceIngestBenc
     if (measured) rounds.push(times);
     const line = summarize([times], corpus, options.passes).captures;
     options.log(`${measured ? `round ${round - options.warmupRounds + 1}/${options.rounds}` : `warm-up ${round + 1}`}: `
-      + BINANCE_VARIANTS.map((id) => `${id} ${line.variants[id].all.toFixed(2)}`).join(', ') + ' µs/frame (captures); '
-      + `ingest/json ${line.ratios.all.median.toFixed(2)}×, steady ${line.ratios.steady.median?.toFixed(2)}×`);
+      + BINANCE_VARIANTS.map((id) => `${id} ${line.variants[id].all?.toFixed(2)}`).join(', ') + ' µs/frame (captures); '
+      + `ingest/json ${line.ratios.all.median?.toFixed(2)}×, steady ${line.ratios.steady.median?.toFixed(2)}×`);
   }
 
   const framesReceived = (await metrics.instruments.framesReceived.get()).values
@@ -222,7 +221,7 @@ export async function runBinanceIngestBench(overrides: Partial<BinanceIngestBenc
     cpuCount: cpus().length, options: recorded,
     corpus: corpus.map((entry, e) => ({
       name: entry.name, source: entry.source, symbols: entry.symbols, frames: entry.frames.length,
-      ...Object.fromEntries(entry.counts.map((count, cls) => [CLASS_KEYS[cls], count])) as Record<ClassName, number>,
+      ...Object.fromEntries(entry.counts.map((count, cls) => [CLASS_NAMES[cls], count])) as Record<ClassName, number>,
       kinds: entry.kinds, snapshotBytes: entry.snapshotBytes, ...(entry.spanMs === undefined ? {} : { spanMs: entry.spanMs }),
       ...facts[e],
     })),
@@ -245,5 +244,3 @@ export async function runBinanceIngestBench(overrides: Partial<BinanceIngestBenc
   }
   return report;
 }
-
-const CLASS_KEYS: readonly ClassName[] = ['steady', 'snapshot', 'other'];

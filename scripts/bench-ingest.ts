@@ -11,6 +11,7 @@
 // Every checksum is verified (a mismatch throws IntegrityAlarm and the bench exits non-zero).
 // Usage: node --import tsx scripts/bench-ingest.ts [--rounds 5] [--warmup 2] [--passes 30] [--clients 4]
 //        [--captures btcusd,ethusd] [--out bench/results]
+// Binance: bench-ingest-binance.ts; `npm run bench -- ingest [--venue kraken|binance|all]` runs either or both.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';

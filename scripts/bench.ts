@@ -1,12 +1,13 @@
 // `npm run bench [-- <name> [options]]`: runs every benchmark, or the one named. Results go to bench/results/.
 //   npm run bench                      all benchmarks, default options
-//   npm run bench -- ingest [options]  ingest path vs JSON.parse (options: scripts/bench-ingest.ts)
+//   npm run bench -- ingest [options]  ingest path vs JSON.parse, Kraken then Binance (--venue kraken|binance|all;
+//                                      options: scripts/bench-ingest-venues.ts, bench-ingest.ts, bench-ingest-binance.ts)
 //   npm run bench -- hub [options]     uWebSockets.js vs ws fan-out (options: scripts/bench-hub.ts)
 // An unknown name prints this usage and exits 2; a failed benchmark (e.g. a checksum mismatch) exits 1.
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { runHubBench } from './bench-hub.ts';
-import { parseIngestArgs, runIngestBench } from './bench-ingest.ts';
+import { parseIngestCommand, runIngestCommand } from './bench-ingest-venues.ts';
 
 interface Bench {
   readonly about: string;
@@ -17,10 +18,10 @@ interface Bench {
 
 const BENCHES: Record<string, Bench> = {
   ingest: {
-    about: 'Kraken frame → session → BookStore (CRC32) [→ fan-out], µs/frame vs bare JSON.parse',
-    check: (args) => void parseIngestArgs(args),
+    about: 'Kraken and Binance frame → session → BookStore [→ fan-out], µs/frame vs bare JSON.parse (--venue)',
+    check: (args) => void parseIngestCommand(args),
     async run(args) {
-      await runIngestBench(parseIngestArgs(args));
+      await runIngestCommand(parseIngestCommand(args));
     },
   },
   hub: {

@@ -2,6 +2,7 @@
 // DESIGN.md. Pure (no clock: gatewayTime is formatted from a time the caller passes in).
 // Objects are built in field order and given to JSON.stringify, which keeps insertion order and escapes
 // every string, so venue text can never break a frame.
+import { IsoTimeFormatter } from '../core/iso-time.ts';
 import type { BookState, BookStatusReason, ExchangeId, LevelText, NormalizedTrade } from '../core/model.ts';
 import type { ProtocolError, RequestId } from './protocol.ts';
 
@@ -13,20 +14,11 @@ export type StatusReason = BookStatusReason | 'starting';
 /** State in a `status` message: a book state, or `shutting_down` when the gateway is about to close. */
 export type StatusState = BookState | 'shutting_down';
 
-// Date#toISOString runs once per second; the sub-second part is plain digits (it was ~1 µs of every flush).
-let cachedSecond = Number.NaN;
-let cachedPrefix = '';
+const GATEWAY_TIME = new IsoTimeFormatter(6);
 
 /** Epoch milliseconds (may be fractional) → `2026-11-25T10:00:00.123789Z` (microsecond precision). */
 export function formatGatewayTime(epochMs: number): string {
-  const micros = Math.round(epochMs * 1000);
-  const second = Math.floor(micros / 1_000_000);
-  if (second !== cachedSecond) {
-    cachedSecond = second;
-    cachedPrefix = new Date(second * 1000).toISOString().slice(0, 20);
-  }
-  const fraction = micros - second * 1_000_000;
-  return `${cachedPrefix}${fraction < 100_000 ? String(fraction).padStart(6, '0') : fraction}Z`;
+  return GATEWAY_TIME.format(epochMs);
 }
 
 export function serializeAck(id: RequestId): string {

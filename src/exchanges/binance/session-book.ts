@@ -1,6 +1,7 @@
 // One symbol's book as one session sees it: bridging the diff stream to REST snapshots (sequence.ts), or — on a
 // successor connection — holding the diffs until they continue the predecessor's chain (handover-buffer.ts).
 // Session code: translates depth messages into normalized book events.
+import { IsoTimeFormatter } from '../../core/iso-time.ts';
 import { reportAction } from '../session-output.ts';
 import type { SessionOutput } from '../types.ts';
 import type { ChainLink, DepthPhase } from './book-chain.ts';
@@ -185,8 +186,9 @@ export class SessionBook {
   }
 }
 
+const EXCHANGE_TIME = new IsoTimeFormatter(3);
+
 /** Binance times are epoch milliseconds. */
 export function isoTime(ms: number): string {
-  const date = new Date(ms);
-  return Number.isNaN(date.getTime()) ? '' : date.toISOString();
+  return EXCHANGE_TIME.format(ms);
 }
