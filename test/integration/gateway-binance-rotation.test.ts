@@ -76,4 +76,23 @@ describe('gateway + Binance simulator: rotation', () => {
     await assertSeamless(stack, bot);
     bot.ws.close();
   });
+
+  it('when the old connection closes before any diff could hand a book over, the new one takes the books over', async () => {
+    await stack?.stop();
+    // One market step every 1.5 s: the venue closes the old connection 300 ms after its notice, long before the
+    // next diff could show continuity. The successor holds no diff yet and the chain is intact: it continues each book.
+    stack = await startBinanceStack({ sim: { updateIntervalMs: 1_500, tradeProbability: 0.6 } });
+    const bot = await botOnBothBooks(stack);
+    const from = bot.client.received.length;
+    stack.sim.serverShutdown({ closeAfterMs: 300 });
+    const running = stack;
+    await waitFor(async () => await metricValue(running.gateway, 'mgw_upstream_rotations_total', { outcome: 'timed_out' }) === 1,
+      5_000, 'taken over after the old connection closed');
+    await waitFor(() => bot.messages().slice(from).filter((m) => m.type === 'book_update').length >= 4, 10_000,
+      'updates from the new connection');
+    assert.equal(await metricValue(stack.gateway, 'mgw_upstream_reconnects_total'), 0, 'never a reconnect');
+    assert.equal(stack.sim.connectionCount, 1);
+    await assertSeamless(stack, bot);
+    bot.ws.close();
+  });
 });

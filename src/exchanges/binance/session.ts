@@ -87,7 +87,7 @@ export class BinanceSession implements VenueSession {
     }
   }
 
-  /** Rebuild one book from a new snapshot: sends nothing, the next diff asks for the snapshot. */
+  /** Rebuild one book from a new snapshot, asked for at once; nothing is sent (the diff stream stays subscribed). */
   resync(symbol: string, _reason: BookStatusReason, _now: number): SessionOutput {
     const book = this.books.get(symbol);
     if (book === undefined) {
