@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { binanceSimHarness } from '../support/binance-sim-harness.ts';
-import { BinanceSimClient, isRecord, readStreamMessage } from '../support/binance-sim-client.ts';
+import { isRecord } from '../../src/sim/json-value.ts';
+import { BinanceSimClient, readStreamMessage } from '../support/binance-sim-client.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const { simulator, client, bridged } = binanceSimHarness({ seed: 7, updateIntervalMs: 5 });

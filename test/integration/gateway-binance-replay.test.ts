@@ -3,7 +3,7 @@
 // book has exactly the bookTicker's best bid and ask; the final books equal the captures' `.expected.json`; a bot at
 // depth 5 ends with the expected top 5.
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { BookView } from '../../src/book/book-store.ts';
 import { createGateway } from '../../src/gateway.ts';
 import { startBinanceReplayServer, type BinanceReplayServer } from '../../src/sim/binance/replay-server.ts';
@@ -13,6 +13,7 @@ import {
 } from '../support/binance-fixtures.ts';
 import { Bot } from '../support/downstream-harness.ts';
 import { metricValue } from '../support/gateway-stack.ts';
+import { stopAfterAll } from '../support/stop-after.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 interface DepthEvent { readonly s: string; readonly U: number; readonly u: number }
@@ -44,23 +45,19 @@ const normalized = (levels: readonly (readonly [string, string])[]): string[][] 
   levels.map(([price, size]) => [String(Number(price)), String(Number(size))]);
 
 describe('gateway + real Binance recordings played back', () => {
-  const running: Array<() => Promise<void>> = [];
-  after(async () => {
-    for (const stop of running.reverse()) await stop();
-  });
+  const own = stopAfterAll();
 
   for (const capture of listCaptures()) {
     it(`${capture}: books match every recorded bookTicker and the expected final books`, async () => {
       const expected = readExpected(capture);
       const venueSymbols = Object.keys(expected);
       const { applied, tickers } = recordedTruth(capture, expected);
-      const replay: BinanceReplayServer = await startBinanceReplayServer({ capture: new URL(capture, BINANCE_FIXTURES) });
-      running.push(() => replay.stop());
+      const replay: BinanceReplayServer = own(await startBinanceReplayServer({ capture: new URL(capture, BINANCE_FIXTURES) }),
+        (server) => server.stop());
       const symbols = venueSymbols.map(normalizedSymbol);
       const config = binanceTestConfig(replay, { symbols, bookDepth: 1000, staleAfterMs: 60_000, snapshotTimeoutMs: 10_000,
         symbolStaleAfterMs: 600_000 });
-      const gateway = createGateway(config);
-      running.push(() => gateway.stop());
+      const gateway = own(createGateway(config), (started) => started.stop());
 
       const updatesSeen = new Map<string, number>();
       let checked = 0;

@@ -3,16 +3,11 @@
 // no snapshot reset, no status change, the simulator's exact book and every trade exactly once.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { Bot } from '../support/downstream-harness.ts';
+import { Bot, countOf } from '../support/downstream-harness.ts';
 import { metricValue } from '../support/gateway-stack.ts';
-import {
-  assertBinanceBookMatchesTruth, assertTradesExactlyOnce, startBinanceStack, subscribeBinance, type BinanceStack,
-} from '../support/binance-stack.ts';
+import { assertTradesExactlyOnce, startBinanceStack, subscribeBinance, type BinanceStack } from '../support/binance-stack.ts';
+import { assertBookMatchesTruth } from '../support/venue-stack.ts';
 import { waitFor } from '../support/wait-for.ts';
-
-function countOf(bot: Bot, predicate: (message: Record<string, unknown>) => boolean): number {
-  return bot.messages().filter(predicate).length;
-}
 
 async function botOnBothBooks(stack: BinanceStack): Promise<Bot> {
   const store = stack.gateway.store;
@@ -28,8 +23,8 @@ async function botOnBothBooks(stack: BinanceStack): Promise<Bot> {
 }
 
 async function assertSeamless(stack: BinanceStack, bot: Bot): Promise<void> {
-  await assertBinanceBookMatchesTruth(stack, bot, 'BTC/USDT', 100);
-  await assertBinanceBookMatchesTruth(stack, bot, 'ETH/USDT', 50);
+  await assertBookMatchesTruth(stack, bot, 'BTC/USDT', 100);
+  await assertBookMatchesTruth(stack, bot, 'ETH/USDT', 50);
   bot.reference.consume(bot.client.received); // asserts seq + 1 on every book_update and trade
   assert.equal(countOf(bot, (m) => m.type === 'book_snapshot'), 2, 'no snapshot reset');
   assert.deepEqual(bot.messages().filter((m) => m.type === 'status' && m.state !== 'live'), [], 'no book left live');

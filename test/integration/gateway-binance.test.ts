@@ -3,16 +3,11 @@
 // symbol; trades arrive exactly once; the gateway never trips the venue's 5 messages/s rule.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Bot } from '../support/downstream-harness.ts';
+import { Bot, countOf } from '../support/downstream-harness.ts';
 import { metricValue } from '../support/gateway-stack.ts';
-import {
-  assertBinanceBookMatchesTruth, assertTradesExactlyOnce, startBinanceStack, subscribeBinance, type BinanceStack,
-} from '../support/binance-stack.ts';
+import { assertTradesExactlyOnce, startBinanceStack, subscribeBinance, type BinanceStack } from '../support/binance-stack.ts';
+import { assertBookMatchesTruth } from '../support/venue-stack.ts';
 import { waitFor } from '../support/wait-for.ts';
-
-function countOf(bot: Bot, predicate: (message: Record<string, unknown>) => boolean): number {
-  return bot.messages().filter(predicate).length;
-}
 
 describe('gateway + Binance simulator', () => {
   let stack: BinanceStack;
@@ -29,7 +24,7 @@ describe('gateway + Binance simulator', () => {
     await subscribeBinance(bot, 'trades', 'BTC/USDT', 2);
     await waitFor(() => countOf(bot, (m) => m.type === 'book_update') > 30 && countOf(bot, (m) => m.type === 'trade') > 5,
       10_000, 'book updates and trades flow');
-    await assertBinanceBookMatchesTruth(stack, bot, 'BTC/USDT', 100);
+    await assertBookMatchesTruth(stack, bot, 'BTC/USDT', 100);
     assert.ok(await assertTradesExactlyOnce(stack, bot, 'BTC/USDT') > 5);
     const sides = bot.messages().filter((m) => m.type === 'trade').map((m) => m.side);
     assert.ok(sides.includes('buy') && sides.includes('sell'), 'taker side mapped from m both ways');
@@ -57,8 +52,8 @@ describe('gateway + Binance simulator', () => {
     assert.equal(countOf(bot, (m) => m.type === 'status' && m.symbol === 'ETH/USDT'), 0, 'ETH/USDT never left live');
     assert.equal(await metricValue(stack.gateway, 'mgw_book_resyncs_total', { reason: 'sequence_gap' }) - gapsBefore, 1);
     await waitFor(() => countOf(bot, (m) => m.type === 'book_update' && m.symbol === 'BTC/USDT') > 10, 5_000, 'updates again');
-    await assertBinanceBookMatchesTruth(stack, bot, 'BTC/USDT', 100);
-    await assertBinanceBookMatchesTruth(stack, bot, 'ETH/USDT', 100);
+    await assertBookMatchesTruth(stack, bot, 'BTC/USDT', 100);
+    await assertBookMatchesTruth(stack, bot, 'ETH/USDT', 100);
     bot.ws.close();
   });
 
@@ -69,14 +64,14 @@ describe('gateway + Binance simulator', () => {
     stack.sim.duplicateNext('ETH/USDT');
     await waitFor(() => countOf(bot, (m) => m.type === 'book_update') > 10, 5_000, 'updates flow past the duplicate');
     assert.equal(countOf(bot, (m) => m.type === 'status'), 0, 'a stale duplicate is not a fault');
-    await assertBinanceBookMatchesTruth(stack, bot, 'ETH/USDT', 100);
+    await assertBookMatchesTruth(stack, bot, 'ETH/USDT', 100);
     const parseErrorsBefore = await metricValue(stack.gateway, 'mgw_upstream_parse_errors_total');
     const from = bot.client.received.length;
     stack.sim.truncateNextDepthFrame('ETH/USDT');
     await bot.next((m) => m.type === 'status' && m.state === 'resyncing' && m.reason === 'malformed_frame', 'resync on a cut frame', from);
     await bot.next((m) => m.type === 'book_snapshot', 'fresh snapshot', from);
     assert.ok(await metricValue(stack.gateway, 'mgw_upstream_parse_errors_total') > parseErrorsBefore, 'counted');
-    await assertBinanceBookMatchesTruth(stack, bot, 'ETH/USDT', 100);
+    await assertBookMatchesTruth(stack, bot, 'ETH/USDT', 100);
     bot.ws.close();
   });
 
@@ -92,7 +87,7 @@ describe('gateway + Binance simulator', () => {
     assert.equal(stack.sim.depthRequests('BTC/USDT') - requests, 2, 'the stale snapshot was refetched once');
     await waitFor(() => countOf(bot, (m) => m.type === 'book_update') > 10, 5_000, 'updates again');
     assert.equal(bot.messages().slice(from).filter((m) => m.type === 'book_snapshot').length, 1, 'the stale one never reached the bot');
-    await assertBinanceBookMatchesTruth(stack, bot, 'BTC/USDT', 100);
+    await assertBookMatchesTruth(stack, bot, 'BTC/USDT', 100);
     bot.ws.close();
   });
 });

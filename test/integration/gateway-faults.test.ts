@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { Bot } from '../support/downstream-harness.ts';
 import { metricValue, startStack, type KrakenOverrides, type Stack } from '../support/gateway-stack.ts';
+import { assertBookMatchesTruth } from '../support/venue-stack.ts';
 import { waitFor } from '../support/wait-for.ts';
 import type { KrakenSimulatorOptions } from '../../src/sim/kraken/server.ts';
 
@@ -21,20 +22,6 @@ async function start(options: { sim?: KrakenSimulatorOptions; kraken?: KrakenOve
 
 function has(bot: Bot, predicate: (message: Record<string, unknown>) => boolean, from = 0): boolean {
   return bot.messages().slice(from).some(predicate);
-}
-
-async function assertBookMatchesTruth(stack: Stack, bot: Bot, symbol: string): Promise<void> {
-  stack.sim.pauseMarket();
-  try {
-    const truth = stack.sim.trueBook(symbol, 25);
-    await waitFor(() => {
-      bot.reference.consume(bot.client.received);
-      const book = bot.reference.book('kraken', symbol);
-      return book !== undefined && JSON.stringify([book.bids, book.asks]) === JSON.stringify([truth.bids, truth.asks]);
-    }, 5_000, `${symbol} equals the simulator's book`);
-  } finally {
-    stack.sim.resumeMarket();
-  }
 }
 
 const isLiveSnapshot = (symbol: string) => (m: Record<string, unknown>) => m.type === 'book_snapshot' && m.symbol === symbol;
@@ -61,8 +48,8 @@ describe('gateway recovers from upstream faults', () => {
     assert.equal(new Set(tradeIds).size, tradeIds.length, 'the resent trade snapshot did not reach the bot twice');
     assert.ok(await metricValue(stack.gateway, 'mgw_trades_deduplicated_total') > 0, 'the resent trades were dropped');
     assert.ok(await metricValue(stack.gateway, 'mgw_upstream_reconnects_total', { reason: 'closed' }) >= 1);
-    await assertBookMatchesTruth(stack, bot, 'BTC/USD');
-    await assertBookMatchesTruth(stack, bot, 'ETH/USD');
+    await assertBookMatchesTruth(stack, bot, 'BTC/USD', 25);
+    await assertBookMatchesTruth(stack, bot, 'ETH/USD', 25);
   });
 
   it('stall (TCP open, silence) → data watchdog → reconnect, although heartbeats proved nothing', async () => {
@@ -74,7 +61,7 @@ describe('gateway recovers from upstream faults', () => {
     assert.ok(await metricValue(stack.gateway, 'mgw_upstream_reconnects_total', { reason: 'stale_data' }) >= 1);
     stack.sim.resume();
     await bot.next(isLiveSnapshot('ETH/USD'), 'snapshot on the new connection', from);
-    await assertBookMatchesTruth(stack, bot, 'ETH/USD');
+    await assertBookMatchesTruth(stack, bot, 'ETH/USD', 25);
   });
 
   it('heartbeats without data do not keep a connection alive; pings without pongs do not either', async () => {
@@ -110,7 +97,7 @@ describe('gateway recovers from upstream faults', () => {
     assert.equal(sim.unsubscribeRequests('ETH/USD', 'book'), 1, 'unsubscribe then subscribe');
     assert.equal(sim.subscribeRequests('ETH/USD', 'book'), 2);
     assert.ok(await metricValue(stack.gateway, 'mgw_book_resyncs_total', { reason: 'snapshot_timeout' }) >= 1);
-    await assertBookMatchesTruth(stack, bot, 'ETH/USD');
+    await assertBookMatchesTruth(stack, bot, 'ETH/USD', 25);
   });
 
   it('maintenance status → books stale with the reason; online → resync → live', async () => {
@@ -125,7 +112,7 @@ describe('gateway recovers from upstream faults', () => {
     stack.sim.sendStatus('online');
     await bot.next((m) => isLiveSnapshot('BTC/USD')(m), 'live again', from);
     await waitFor(async () => (await fetch(`${stack.httpUrl}/readyz`)).status === 200, 5_000, 'ready again');
-    await assertBookMatchesTruth(stack, bot, 'BTC/USD');
+    await assertBookMatchesTruth(stack, bot, 'BTC/USD', 25);
   });
 
   it('maintenance survives a reconnect: snapshots during maintenance are held back, online → live', async () => {
@@ -146,7 +133,7 @@ describe('gateway recovers from upstream faults', () => {
     assert.ok(!has(bot, isLiveSnapshot('BTC/USD'), from), 'no book served while the venue reports maintenance');
     stack.sim.sendStatus('online');
     await bot.next(isLiveSnapshot('BTC/USD'), 'live again once online', from);
-    await assertBookMatchesTruth(stack, bot, 'BTC/USD');
+    await assertBookMatchesTruth(stack, bot, 'BTC/USD', 25);
   });
 
   it('close 1013 "Market data unavailable" → reconnect after the maintenance delay', async () => {
@@ -221,7 +208,7 @@ describe('gateway recovers from upstream faults', () => {
       'the silent book is flagged', from);
     await bot.next(isLiveSnapshot('ETH/USD'), 'and refreshed with a fresh snapshot', from);
     assert.ok(!has(bot, (m) => m.type === 'status' && m.symbol === 'BTC/USD', from), 'the flowing book was left alone');
-    await assertBookMatchesTruth(stack, bot, 'ETH/USD');
+    await assertBookMatchesTruth(stack, bot, 'ETH/USD', 25);
   });
 
   it('a trade stream going silent while its book flows is resubscribed: trades resume', async () => {

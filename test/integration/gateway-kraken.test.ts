@@ -2,32 +2,14 @@
 // trades arrive exactly once, and every fault is recovered from.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Bot } from '../support/downstream-harness.ts';
+import { Bot, countOf } from '../support/downstream-harness.ts';
 import { metricValue, startStack, type Stack } from '../support/gateway-stack.ts';
+import { assertBookMatchesTruth } from '../support/venue-stack.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 async function subscribeBook(bot: Bot, symbol: string, depth: number, id: number): Promise<void> {
   assert.deepEqual(await bot.request({ op: 'subscribe', id, channel: 'book', exchange: 'kraken', symbol, depth }),
     { type: 'ack', id });
-}
-
-function countOf(bot: Bot, predicate: (message: Record<string, unknown>) => boolean): number {
-  return bot.messages().filter(predicate).length;
-}
-
-/** Freeze the market, let the last frames arrive, and compare the bot's book with the simulator's. */
-async function assertBookMatchesTruth(stack: Stack, bot: Bot, symbol: string, depth: number): Promise<void> {
-  stack.sim.pauseMarket();
-  try {
-    const truth = stack.sim.trueBook(symbol, depth);
-    await waitFor(() => {
-      bot.reference.consume(bot.client.received);
-      const book = bot.reference.book('kraken', symbol);
-      return book !== undefined && JSON.stringify([book.bids, book.asks]) === JSON.stringify([truth.bids, truth.asks]);
-    }, 5_000, `${symbol} depth ${depth} equals the simulator's book`);
-  } finally {
-    stack.sim.resumeMarket();
-  }
 }
 
 describe('gateway + Kraken simulator', () => {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseKrakenFrame } from '../../src/exchanges/kraken/parse.ts';
-import { frameKind, isRecord } from '../../src/sim/kraken/wire-read.ts';
+import { isRecord } from '../../src/sim/json-value.ts';
+import { frameKind } from '../../src/sim/kraken/wire-read.ts';
 import { readKrakenCaptureFrames, readKrakenDoc } from '../support/kraken-fixtures.ts';
 import { krakenHarness } from '../support/kraken-harness.ts';
 import { waitFor } from '../support/wait-for.ts';

@@ -1,9 +1,9 @@
 // Binance simulators, replay servers and raw clients started by a test file, all stopped after it (newest first).
-import { after } from 'node:test';
 import { startBinanceReplayServer, type BinanceReplayOptions, type BinanceReplayServer } from '../../src/sim/binance/replay-server.ts';
 import { startBinanceSimulator, type BinanceSimulator, type BinanceSimulatorOptions } from '../../src/sim/binance/server.ts';
 import { BridgedBook } from './binance-sim-book.ts';
 import { BinanceSimClient } from './binance-sim-client.ts';
+import { stopAfterAll } from './stop-after.ts';
 
 export interface BinanceSimHarness {
   simulator(options?: BinanceSimulatorOptions): Promise<BinanceSimulator>;
@@ -16,25 +16,15 @@ export interface BinanceSimHarness {
 }
 
 export function binanceSimHarness(simulatorDefaults: BinanceSimulatorOptions = {}): BinanceSimHarness {
-  const running: Array<() => Promise<void>> = [];
-  after(async () => {
-    for (const stop of running.reverse()) await stop();
-  });
-  const client = async (url: string, options: { autoPong?: boolean } = {}) => {
-    const connected = await BinanceSimClient.connect(url, options);
-    running.push(() => connected.close());
-    return connected;
-  };
+  const own = stopAfterAll();
+  const client = async (url: string, options: { autoPong?: boolean } = {}) =>
+    own(await BinanceSimClient.connect(url, options), (connected) => connected.close());
   return {
     async simulator(options = {}) {
-      const sim = await startBinanceSimulator({ port: 0, host: '127.0.0.1', ...simulatorDefaults, ...options });
-      running.push(() => sim.stop());
-      return sim;
+      return own(await startBinanceSimulator({ port: 0, host: '127.0.0.1', ...simulatorDefaults, ...options }), (sim) => sim.stop());
     },
     async replay(options) {
-      const server = await startBinanceReplayServer({ host: '127.0.0.1', port: 0, ...options });
-      running.push(() => server.stop());
-      return server;
+      return own(await startBinanceReplayServer({ host: '127.0.0.1', port: 0, ...options }), (server) => server.stop());
     },
     client,
     async bridged(server, symbols, extraStreams = []) {

@@ -80,3 +80,8 @@ export class Bot {
     return this.next((reply) => reply.id === message.id, `reply to ${JSON.stringify(message)}`, from);
   }
 }
+
+/** How many of the messages `bot` received so far match `predicate`. */
+export function countOf(bot: Bot, predicate: (message: Record<string, unknown>) => boolean): number {
+  return bot.messages().filter(predicate).length;
+}

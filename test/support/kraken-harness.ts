@@ -1,8 +1,8 @@
 // Simulators, replay servers and raw Kraken clients started by a test file, all stopped after it (newest first).
-import { after } from 'node:test';
 import { startKrakenReplayServer, type KrakenReplayOptions, type KrakenReplayServer } from '../../src/sim/kraken/replay-server.ts';
 import { startKrakenSimulator, type KrakenSimulator, type KrakenSimulatorOptions } from '../../src/sim/kraken/server.ts';
 import { KrakenTestClient } from './kraken-test-client.ts';
+import { stopAfterAll } from './stop-after.ts';
 
 export interface KrakenHarness {
   simulator(options?: KrakenSimulatorOptions): Promise<KrakenSimulator>;
@@ -12,25 +12,16 @@ export interface KrakenHarness {
 }
 
 export function krakenHarness(simulatorDefaults: KrakenSimulatorOptions = {}): KrakenHarness {
-  const running: Array<() => Promise<void>> = [];
-  after(async () => {
-    for (const stop of running.reverse()) await stop();
-  });
+  const own = stopAfterAll();
   return {
     async simulator(options = {}) {
-      const sim = await startKrakenSimulator({ port: 0, host: '127.0.0.1', ...simulatorDefaults, ...options });
-      running.push(() => sim.stop());
-      return sim;
+      return own(await startKrakenSimulator({ port: 0, host: '127.0.0.1', ...simulatorDefaults, ...options }), (sim) => sim.stop());
     },
     async replay(options) {
-      const server = await startKrakenReplayServer({ host: '127.0.0.1', port: 0, ...options });
-      running.push(() => server.stop());
-      return server;
+      return own(await startKrakenReplayServer({ host: '127.0.0.1', port: 0, ...options }), (server) => server.stop());
     },
     async client(server) {
-      const connected = await KrakenTestClient.connect(server.url);
-      running.push(() => connected.close());
-      return connected;
+      return own(await KrakenTestClient.connect(server.url), (client) => client.close());
     },
   };
 }

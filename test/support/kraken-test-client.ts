@@ -3,8 +3,9 @@
 import WebSocket from 'ws';
 import { OrderBook } from '../../src/book/order-book.ts';
 import { krakenChecksum } from '../../src/exchanges/kraken/checksum.ts';
-import { frameKind, isRecord, readBookFrame } from '../../src/sim/kraken/wire-read.ts';
-import { waitFor } from './wait-for.ts';
+import { isRecord } from '../../src/sim/json-value.ts';
+import { frameKind, readBookFrame } from '../../src/sim/kraken/wire-read.ts';
+import { RawWsClient } from './raw-ws-client.ts';
 
 export interface TrackedBook {
   readonly book: OrderBook;
@@ -15,45 +16,14 @@ export interface TrackedBook {
   checksumMismatches: number;
 }
 
-export class KrakenTestClient {
-  readonly frames: string[] = [];
+export class KrakenTestClient extends RawWsClient {
   readonly books = new Map<string, TrackedBook>();
   /** Protocol surprises (unreadable book frame, book data before its ack). */
   readonly errors: string[] = [];
-  closeCode: number | undefined;
-  closeReason = '';
   private nextReqId = 1000;
 
-  private constructor(readonly socket: WebSocket) {
-    socket.on('message', (data) => this.onFrame(data.toString()));
-    socket.on('close', (code, reason) => {
-      this.closeCode = code;
-      this.closeReason = reason.toString();
-    });
-    socket.on('error', () => undefined);
-  }
-
   static async connect(url: string): Promise<KrakenTestClient> {
-    const socket = new WebSocket(url);
-    const client = new KrakenTestClient(socket);
-    await new Promise<void>((resolve, reject) => {
-      socket.once('open', () => resolve());
-      socket.once('error', reject);
-    });
-    return client;
-  }
-
-  /** The HTTP status an upgrade was refused with. */
-  static async rejectedStatus(url: string): Promise<number> {
-    const socket = new WebSocket(url);
-    socket.on('error', () => undefined);
-    return new Promise<number>((resolve, reject) => {
-      socket.once('unexpected-response', (_request, response) => {
-        resolve(response.statusCode ?? 0);
-        socket.terminate();
-      });
-      socket.once('open', () => reject(new Error('upgrade unexpectedly accepted')));
-    });
+    return RawWsClient.opened(new KrakenTestClient(new WebSocket(url)));
   }
 
   send(request: object): void {
@@ -77,12 +47,6 @@ export class KrakenTestClient {
     await this.waitForFrame((frame) => frame.startsWith(`{"method":"pong","req_id":${reqId},`), timeoutMs);
   }
 
-  async waitForFrame(predicate: (frame: string) => boolean, timeoutMs = 5000, label?: string): Promise<string> {
-    let found: string | undefined;
-    await waitFor(() => (found = this.frames.find(predicate)) !== undefined, timeoutMs, label);
-    return found ?? '';
-  }
-
   ofKind(kind: string): string[] {
     return this.frames.filter((frame) => frameKind(frame) === kind);
   }
@@ -97,19 +61,8 @@ export class KrakenTestClient {
     return this.books.get(symbol)?.updates ?? 0;
   }
 
-  get isClosed(): boolean {
-    return this.closeCode !== undefined;
-  }
-
-  async close(): Promise<void> {
-    if (this.socket.readyState === WebSocket.CLOSED) return;
-    const closed = new Promise<void>((resolve) => this.socket.once('close', () => resolve()));
-    this.socket.terminate();
-    await closed;
-  }
-
-  private onFrame(text: string): void {
-    this.frames.push(text);
+  protected override onFrame(text: string): void {
+    super.onFrame(text);
     const kind = frameKind(text);
     if (kind === 'subscribe') this.onAck(text);
     if (kind !== 'book:snapshot' && kind !== 'book:update') return;

@@ -1,6 +1,7 @@
 // One client connection: its streams and `combined` property, the 5 msg/s budget, server PINGs with a pong
 // deadline, the lifetime close, and the stall gate every outgoing frame (data, acks, pings, closes) passes through.
-import { WebSocket, type RawData } from 'ws';
+import { WebSocket } from 'ws';
+import { OwnedTimers } from '../owned-timers.ts';
 import type { BinanceFaults } from './faults.ts';
 import { MessageWindow } from './message-window.ts';
 import { parseStreamName, type ParsedStream } from './streams.ts';
@@ -44,7 +45,7 @@ export class BinanceConnection {
   private readonly streamSet = new Map<string, ParsedStream>();
   private readonly window = new MessageWindow(1000);
   private readonly pendingPongs = new Map<string, NodeJS.Timeout>();
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new OwnedTimers();
   private held: Outgoing[] = [];
   private pingTimer: NodeJS.Timeout | undefined;
   private closed = false;
@@ -139,11 +140,7 @@ export class BinanceConnection {
   }
 
   after(delayMs: number, action: () => void): void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      action();
-    }, delayMs);
-    this.timers.add(timer);
+    this.timers.after(delayMs, action);
   }
 
   /** A close frame, held like any frame during a stall. */
@@ -168,7 +165,6 @@ export class BinanceConnection {
     this.held = [];
     clearInterval(this.pingTimer);
     this.pingTimer = undefined;
-    for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     for (const timer of this.pendingPongs.values()) clearTimeout(timer);
     this.pendingPongs.clear();
@@ -202,10 +198,4 @@ export class BinanceConnection {
       this.close(1008, 'Pong timeout');
     }, this.timings.pongTimeoutMs));
   }
-}
-
-/** A text message's payload, whatever shape `ws` delivered it in. */
-export function rawText(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.from(data instanceof ArrayBuffer ? new Uint8Array(data) : data).toString('utf8');
 }

@@ -1,4 +1,5 @@
 // Fault knobs of a running Binance simulator. Plain state: the feed, connections and REST handler consult it.
+import { CountedFault } from '../counted-fault.ts';
 
 export type RestFailureStatus = 500 | 503 | 429 | 418;
 export type DepthStreamKind = 'depth' | 'depth@100ms';
@@ -13,7 +14,7 @@ export class BinanceFaults {
   private readonly staleSnapshots = new Set<string>();
   private readonly truncations = new Set<string>();
   private readonly duplicates = new Set<string>();
-  private restFailure: { status: RestFailureStatus; remaining: number; retryAfterS: number | undefined } | undefined;
+  private readonly restFailures = new CountedFault<{ status: RestFailureStatus; retryAfterS: number | undefined }>();
 
   gapNext(symbol: string): void {
     this.gaps.add(symbol);
@@ -49,13 +50,10 @@ export class BinanceFaults {
   }
 
   failRest(status: RestFailureStatus, count: number, retryAfterS?: number): void {
-    this.restFailure = count > 0 ? { status, remaining: count, retryAfterS } : undefined;
+    this.restFailures.arm({ status, retryAfterS }, count);
   }
 
   takeRestFailure(): { status: RestFailureStatus; retryAfterS: number | undefined } | undefined {
-    const failure = this.restFailure;
-    if (failure === undefined) return undefined;
-    if (--failure.remaining <= 0) this.restFailure = undefined;
-    return { status: failure.status, retryAfterS: failure.retryAfterS };
+    return this.restFailures.take();
   }
 }

@@ -1,5 +1,6 @@
 // Options of the Binance simulator, with defaults. Production values where a client could notice (limits, ping
 // cadence, lifetime); tests shrink the intervals.
+import { requirePositive } from '../option-checks.ts';
 import { binanceInstrument, DEFAULT_BINANCE_SIM_SYMBOLS, type BinanceInstrument } from './instruments.ts';
 
 export interface BinanceSimulatorOptions {
@@ -83,7 +84,4 @@ export function resolveBinanceOptions(options: BinanceSimulatorOptions): Resolve
   };
 }
 
-function positive(name: string, value: number): number {
-  if (!(value > 0)) throw new RangeError(`binance simulator option ${name} must be > 0, got ${value}`);
-  return value;
-}
+const positive = (name: string, value: number): number => requirePositive('binance simulator', name, value);

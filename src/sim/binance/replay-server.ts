@@ -2,10 +2,10 @@
 // bodies. A recorded snapshot stays at its recorded place in the stream (snapshot-gate.ts), so a client following
 // binance-spot.md §6.3 rebuilds exactly the books the capture's `.expected.json` describes.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { rawText } from './connection.ts';
+import { boundPort, closeServers, listenOn } from '../http-listener.ts';
+import { rawText } from '../ws-text.ts';
 import { handleControl } from './control.ts';
 import { readBinanceCapture, type BinanceCapture } from './replay-capture.ts';
 import { SnapshotGate } from './snapshot-gate.ts';
@@ -90,17 +90,11 @@ class ReplayServer implements BinanceReplayServer {
   }
 
   async listen(): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.http.once('error', reject);
-      this.http.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', () => {
-        this.http.off('error', reject);
-        resolve();
-      });
-    });
+    await listenOn(this.http, this.options.port ?? 0, this.options.host ?? '127.0.0.1');
   }
 
   get port(): number {
-    return (this.http.address() as AddressInfo).port;
+    return boundPort(this.http);
   }
 
   get url(): string {
@@ -133,9 +127,7 @@ class ReplayServer implements BinanceReplayServer {
       for (const connection of this.connections) connection.abort.abort();
       this.gate.releaseAll();
       for (const client of this.wss.clients) client.terminate();
-      await new Promise<void>((resolve) => this.wss.close(() => resolve()));
-      this.http.closeAllConnections();
-      await new Promise<void>((resolve) => this.http.close(() => resolve()));
+      await closeServers(this.wss, this.http);
     })();
     return this.stopping;
   }

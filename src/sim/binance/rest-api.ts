@@ -1,6 +1,7 @@
 // REST `GET /api/v3/depth` (binance-spot.md §5): snapshots from the same true book and update-id counter as the
 // streams, request weight with `x-mbx-used-weight[-1m]` headers, 429 → 418 escalation, and the REST fault knobs.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { OwnedTimers } from '../owned-timers.ts';
 import type { BinanceFaults } from './faults.ts';
 import type { MarketFeed } from './market-feed.ts';
 import { depthWeight, WeightBudget } from './weight-budget.ts';
@@ -29,7 +30,7 @@ export class DepthRestApi {
   restRequests = 0;
   private readonly perSymbol = new Map<string, number>();
   private readonly budget: WeightBudget;
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new OwnedTimers();
 
   constructor(private readonly feed: MarketFeed, private readonly faults: BinanceFaults, private readonly options: RestOptions) {
     this.budget = new WeightBudget(options.weightLimitPerMinute, options.banSeconds * 1000);
@@ -64,15 +65,10 @@ export class DepthRestApi {
       response.writeHead(reply.status, headers).end(reply.body);
     };
     if (this.options.restLatencyMs <= 0) return send();
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      send();
-    }, this.options.restLatencyMs);
-    this.timers.add(timer);
+    this.timers.after(this.options.restLatencyMs, send);
   }
 
   stop(): void {
-    for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
   }
 

@@ -1,11 +1,12 @@
 // Binance spot simulator: market streams over `ws` and REST depth snapshots on one node:http server, serving
 // seeded random-walk books with production framing (binance-spot.md §10) and fault knobs for integration tests.
-import { createServer, STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { LevelText } from '../../core/model.ts';
-import { BinanceConnection, ConnectionStats, rawText } from './connection.ts';
+import { boundPort, closeServers, listenOn, refuseUpgrade } from '../http-listener.ts';
+import { rawText } from '../ws-text.ts';
+import { BinanceConnection, ConnectionStats } from './connection.ts';
 import { handleControl } from './control.ts';
 import { BinanceFaults, type RestFailureStatus } from './faults.ts';
 import type { SimTrade } from './market.ts';
@@ -99,18 +100,12 @@ class BinanceSimulatorServer implements BinanceSimulator {
   }
 
   async listen(): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.http.once('error', reject);
-      this.http.listen(this.options.port, this.options.host, () => {
-        this.http.off('error', reject);
-        resolve();
-      });
-    });
+    await listenOn(this.http, this.options.port, this.options.host);
     this.feed.start();
   }
 
   get port(): number {
-    return (this.http.address() as AddressInfo).port;
+    return boundPort(this.http);
   }
 
   get url(): string {
@@ -251,9 +246,7 @@ class BinanceSimulatorServer implements BinanceSimulator {
     this.rest.stop();
     for (const connection of this.connections) connection.terminate();
     this.connections.clear();
-    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
-    this.http.closeAllConnections();
-    await new Promise<void>((resolve) => this.http.close(() => resolve()));
+    await closeServers(this.wss, this.http);
   }
 
   private onUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -264,8 +257,7 @@ class BinanceSimulatorServer implements BinanceSimulator {
     }
     const target = parseUpgradePath(request.url ?? '/', this.options.maxStreamsPerConnection);
     if (target.kind === 'refuse') {
-      socket.end(`HTTP/1.1 ${target.status} ${STATUS_CODES[target.status] ?? 'Error'}\r\nContent-Type: application/json\r\n` +
-        `Content-Length: ${Buffer.byteLength(target.body)}\r\nConnection: close\r\n\r\n${target.body}`);
+      refuseUpgrade(socket, target.status, 'application/json', target.body);
       return;
     }
     this.wss.handleUpgrade(request, socket, head, (ws) => this.onConnection(ws, target.combined, target.streams));

@@ -1,5 +1,5 @@
 // One client connection of the simulator: its subscriptions, timers, and the stall gate every frame passes through.
-import { WebSocket, type RawData } from 'ws';
+import { WebSocket } from 'ws';
 import { CLOSE_REASONS, type FaultState } from './faults.ts';
 import type { SubscriptionChannel } from './requests.ts';
 import { HEARTBEAT_FRAME } from './wire-format.ts';
@@ -115,10 +115,4 @@ export class SimConnection {
     if (this.faults.stalled) this.touch();
     else this.drop(1000, 'Connection idle');
   }
-}
-
-/** A text message's payload, whatever shape `ws` delivered it in. */
-export function rawText(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.from(data instanceof ArrayBuffer ? new Uint8Array(data) : data).toString('utf8');
 }

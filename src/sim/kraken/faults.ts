@@ -1,4 +1,5 @@
 // Fault knobs of a running simulator (kraken-v2.md §1.4, §1.5, §12). Plain state: the server consults it.
+import { CountedFault } from '../counted-fault.ts';
 import type { KrakenSystemStatus } from './wire-format.ts';
 
 export type HandshakeRejectStatus = 503 | 429;
@@ -10,7 +11,7 @@ export class FaultState {
   marketPaused = false;
   system: KrakenSystemStatus = 'online';
   handshakeDelayMs: number;
-  private rejection: { status: HandshakeRejectStatus; remaining: number } | undefined;
+  private readonly rejections = new CountedFault<HandshakeRejectStatus>();
   private readonly corruptions = new Set<string>();
   private readonly truncations = new Set<string>();
   private readonly silentSymbols = new Set<string>();
@@ -23,16 +24,12 @@ export class FaultState {
   }
 
   rejectHandshakes(status: HandshakeRejectStatus, count: number): void {
-    this.rejection = count > 0 ? { status, remaining: count } : undefined;
+    this.rejections.arm(status, count);
   }
 
   /** The HTTP status to refuse this upgrade with, if a rejection is pending. */
   takeHandshakeRejection(): HandshakeRejectStatus | undefined {
-    const rejection = this.rejection;
-    if (rejection === undefined) return undefined;
-    rejection.remaining--;
-    if (rejection.remaining <= 0) this.rejection = undefined;
-    return rejection.status;
+    return this.rejections.take();
   }
 
   corruptNextChecksum(symbol: string): void {

@@ -1,4 +1,5 @@
 // Options of the Kraken simulator, with defaults. Intervals are short enough for tests, close enough to production.
+import { requirePositive } from '../option-checks.ts';
 import { DEFAULT_SIM_SYMBOLS, findInstrument, KRAKEN_INSTRUMENTS, type KrakenInstrument } from './instruments.ts';
 
 export interface KrakenSimulatorOptions {
@@ -65,7 +66,4 @@ export function resolveSimulatorOptions(options: KrakenSimulatorOptions): Resolv
   };
 }
 
-function positive(name: string, value: number): number {
-  if (!(value > 0)) throw new RangeError(`kraken simulator option ${name} must be > 0, got ${value}`);
-  return value;
-}
+const positive = (name: string, value: number): number => requirePositive('kraken simulator', name, value);

@@ -10,7 +10,8 @@ import { OrderBook } from '../../book/order-book.ts';
 import type { LevelText } from '../../core/model.ts';
 import { krakenChecksum } from '../../exchanges/kraken/checksum.ts';
 import type { CapturedFrame } from './cbcap.ts';
-import { frameKind, isRecord, readBookFrame } from './wire-read.ts';
+import { isRecord } from '../json-value.ts';
+import { frameKind, readBookFrame } from './wire-read.ts';
 
 export interface ReplayFrame {
   readonly text: string;

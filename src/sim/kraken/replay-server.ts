@@ -2,11 +2,11 @@
 // book subscribe the captured ack and the captured snapshot, updates and heartbeats, in capture order, paced by the
 // capture's receive times divided by `speed` (0 = as fast as possible). Never reorders.
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { LevelText } from '../../core/model.ts';
+import { boundPort, closeServers, listenOn } from '../http-listener.ts';
+import { rawText } from '../ws-text.ts';
 import { readCbcapFile } from './cbcap.ts';
-import { rawText } from './connection.ts';
 import { assetsFor, findInstrument, type KrakenInstrument } from './instruments.ts';
 import { preciseNow } from './market-feed.ts';
 import { buildReplayPlan, finalBook, type ReplayInputFrame, type ReplayPlan } from './replay-plan.ts';
@@ -77,17 +77,11 @@ class ReplayServer implements KrakenReplayServer {
   }
 
   async listen(): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.http.once('error', reject);
-      this.http.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', () => {
-        this.http.off('error', reject);
-        resolve();
-      });
-    });
+    await listenOn(this.http, this.options.port ?? 0, this.options.host ?? '127.0.0.1');
   }
 
   get port(): number {
-    return (this.http.address() as AddressInfo).port;
+    return boundPort(this.http);
   }
 
   get url(): string {
@@ -120,9 +114,7 @@ class ReplayServer implements KrakenReplayServer {
     this.stopping ??= (async () => {
       for (const connection of this.connections) this.dispose(connection);
       for (const client of this.wss.clients) client.terminate();
-      await new Promise<void>((resolve) => this.wss.close(() => resolve()));
-      this.http.closeAllConnections();
-      await new Promise<void>((resolve) => this.http.close(() => resolve()));
+      await closeServers(this.wss, this.http);
     })();
     return this.stopping;
   }

@@ -1,5 +1,5 @@
 // Client → simulator requests (kraken-v2.md §2, §3.1), decoded from text. Never throws.
-import { isRecord } from './wire-read.ts';
+import { isRecord, parseJsonObject } from '../json-value.ts';
 
 export type SubscriptionChannel = 'book' | 'trade' | 'instrument';
 
@@ -18,13 +18,8 @@ export type ClientRequest =
   | { readonly kind: 'malformed'; readonly reqId?: number };
 
 export function parseClientRequest(text: string): ClientRequest {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return { kind: 'malformed' };
-  }
-  if (!isRecord(value)) return { kind: 'malformed' };
+  const value = parseJsonObject(text);
+  if (value === undefined) return { kind: 'malformed' };
   const reqId = typeof value.req_id === 'number' && Number.isSafeInteger(value.req_id) ? value.req_id : undefined;
   const method = value.method;
   if (typeof method !== 'string') return { kind: 'malformed', reqId };

@@ -1,12 +1,14 @@
 // Kraken Spot WS v2 simulator: a `ws` server on a node:http server, serving seeded random-walk books with
 // production framing (kraken-v2.md §12) and fault knobs for integration tests.
 import { createServer, STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { LevelText } from '../../core/model.ts';
+import { boundPort, closeServers, listenOn, refuseUpgrade } from '../http-listener.ts';
+import { OwnedTimers } from '../owned-timers.ts';
 import { SeededRandom } from '../seeded-random.ts';
-import { rawText, SimConnection, subscriptionKey } from './connection.ts';
+import { rawText } from '../ws-text.ts';
+import { SimConnection, subscriptionKey } from './connection.ts';
 import { FaultState, type HandshakeRejectStatus } from './faults.ts';
 import { MarketFeed } from './market-feed.ts';
 import { resolveSimulatorOptions, type KrakenSimulatorOptions, type ResolvedSimulatorOptions } from './options.ts';
@@ -78,7 +80,7 @@ class KrakenSimulatorServer implements KrakenSimulator {
   private readonly ids: SeededRandom;
   private readonly http: Server;
   private readonly wss = new WebSocketServer({ noServer: true, autoPong: false });
-  private readonly pendingUpgrades = new Set<NodeJS.Timeout>();
+  private readonly pendingUpgrades = new OwnedTimers();
   private stopping: Promise<void> | undefined;
 
   constructor(private readonly options: ResolvedSimulatorOptions) {
@@ -96,18 +98,12 @@ class KrakenSimulatorServer implements KrakenSimulator {
   }
 
   async listen(): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.http.once('error', reject);
-      this.http.listen(this.options.port, this.options.host, () => {
-        this.http.off('error', reject);
-        resolve();
-      });
-    });
+    await listenOn(this.http, this.options.port, this.options.host);
     this.feed.start();
   }
 
   get port(): number {
-    return (this.http.address() as AddressInfo).port;
+    return boundPort(this.http);
   }
 
   get url(): string {
@@ -216,13 +212,10 @@ class KrakenSimulatorServer implements KrakenSimulator {
 
   private async shutdown(): Promise<void> {
     this.feed.stop();
-    for (const timer of this.pendingUpgrades) clearTimeout(timer);
     this.pendingUpgrades.clear();
     for (const connection of this.connections) connection.drop(1006);
     this.connections.clear();
-    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
-    this.http.closeAllConnections();
-    await new Promise<void>((resolve) => this.http.close(() => resolve()));
+    await closeServers(this.wss, this.http);
   }
 
   private onUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -234,9 +227,7 @@ class KrakenSimulatorServer implements KrakenSimulator {
     const status = this.faults.takeHandshakeRejection();
     if (status !== undefined) {
       this.handshakesRejected++;
-      const body = `${STATUS_CODES[status] ?? 'Error'}\n`;
-      socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\nContent-Type: text/plain\r\n` +
-        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      refuseUpgrade(socket, status, 'text/plain', `${STATUS_CODES[status] ?? 'Error'}\n`);
       return;
     }
     const accept = () => {
@@ -244,11 +235,7 @@ class KrakenSimulatorServer implements KrakenSimulator {
       this.wss.handleUpgrade(request, socket, head, (ws) => this.onConnection(ws));
     };
     if (this.faults.handshakeDelayMs <= 0) return accept();
-    const timer = setTimeout(() => {
-      this.pendingUpgrades.delete(timer);
-      accept();
-    }, this.faults.handshakeDelayMs);
-    this.pendingUpgrades.add(timer);
+    this.pendingUpgrades.after(this.faults.handshakeDelayMs, accept);
   }
 
   private onConnection(ws: WebSocket): void {
