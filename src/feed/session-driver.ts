@@ -55,7 +55,7 @@ export class SessionDriver {
   continuedBooks = 0;
   /** Last book and last trade message per symbol: one subscription can go silent while the connection flows. */
   private readonly silence: SilenceWatch;
-  /** Clock read once per frame; events of that frame use it. */
+  /** Clock read once per frame (or per open, tick, takeover); the events that produces use it. */
   private receivedAt = 0;
   readonly session: VenueSession;
   private readonly tracker: SubscriptionTracker;
@@ -81,7 +81,7 @@ export class SessionDriver {
   }
 
   opened(): void {
-    const now = this.deps.now();
+    const now = this.receivedAt = this.deps.now();
     for (const symbol of this.deps.symbols) {
       if (this.deps.store.get(this.deps.exchange, symbol)?.state === 'stale') {
         this.deps.store.setState(this.deps.exchange, symbol, 'resyncing', 'connection_lost');
@@ -103,7 +103,9 @@ export class SessionDriver {
 
   /** Successor: the predecessor is gone; books not handed over continue here or resync. */
   takeOver(): void {
-    if (!this.over && this.session.takeOver !== undefined) this.run(this.session.takeOver(this.deps.now()));
+    if (this.over || this.session.takeOver === undefined) return;
+    this.receivedAt = this.deps.now();
+    this.run(this.session.takeOver(this.receivedAt));
   }
 
   frame(text: string, bytes: number): void {
@@ -114,7 +116,7 @@ export class SessionDriver {
   }
 
   tick(): void {
-    const now = this.deps.now();
+    const now = this.receivedAt = this.deps.now();
     const { config } = this.deps;
     if (now - this.lastDataAt > config.staleAfterMs) {
       this.deps.end('stale_data', `no book or trade data for ${now - this.lastDataAt} ms (heartbeats do not count)`);

@@ -83,8 +83,10 @@ describe('gateway + Binance simulator: rotation', () => {
     const running = stack;
     await waitFor(async () => await metricValue(running.gateway, 'mgw_upstream_rotations_total', { outcome: 'timed_out' }) === 1,
       5_000, 'taken over after the old connection closed');
-    await waitFor(() => bot.messages().slice(from).filter((m) => m.type === 'book_update').length >= 4, 10_000,
-      'updates from the new connection');
+    const after = (type: string, symbol: string): number =>
+      bot.messages().slice(from).filter((m) => m.type === type && m.symbol === symbol).length;
+    await waitFor(() => ['BTC/USDT', 'ETH/USDT'].every((symbol) => after('book_update', symbol) >= 2 && after('trade', symbol) >= 1),
+      15_000, 'updates and trades of both symbols from the new connection');
     assert.equal(await metricValue(stack.gateway, 'mgw_upstream_reconnects_total'), 0, 'never a reconnect');
     assert.equal(stack.sim.connectionCount, 1);
     await assertSeamless(stack, bot);
