@@ -8,6 +8,7 @@ import type { ReconnectCause } from './reconnect-policy.ts';
 import type { RestSnapshotSource } from './rest-snapshot-source.ts';
 import type { ResyncBudget, ResyncVerdict } from './resync-budget.ts';
 import { ClientHeartbeat } from './client-heartbeat.ts';
+import { booksOnEnd, booksOnOpen, type SocketEnd } from './connection-books.ts';
 import { SilenceWatch } from './silence-watch.ts';
 import { requestSnapshot } from './snapshot-request.ts';
 import { TradeSubscriptionWatch } from './trade-subscription-watch.ts';
@@ -39,15 +40,6 @@ const DEGRADED_SYSTEM_STATES = new Set(['maintenance', 'cancel_only']);
 const INTEGRITY_REASONS: ReadonlySet<BookStatusReason> = new Set(['checksum_mismatch', 'crossed_book', 'malformed_frame',
   'sequence_gap']);
 const RESYNC_NOW: ResyncVerdict = { verdict: 'resync' };
-
-/** Why books went stale, as bots see it, when the connection ended for one of these causes. */
-const STALE_REASONS: Partial<Record<ReconnectCause, BookStatusReason>> = {
-  stale_data: 'stale_data', subscribe_timeout: 'subscribe_timeout', snapshot_timeout: 'snapshot_timeout',
-  maintenance: 'maintenance',
-};
-
-/** How a socket's end leaves its books: `stale` (bots are told why), `retire` (a successor feeds them), `stop`. */
-export type DriverEnd = 'stale' | 'retire' | 'stop';
 
 export class SessionDriver {
   lastDataAt = 0;
@@ -82,11 +74,7 @@ export class SessionDriver {
 
   opened(): void {
     const now = this.receivedAt = this.deps.now();
-    for (const symbol of this.deps.symbols) {
-      if (this.deps.store.get(this.deps.exchange, symbol)?.state === 'stale') {
-        this.deps.store.setState(this.deps.exchange, symbol, 'resyncing', 'connection_lost');
-      }
-    }
+    booksOnOpen(this.deps.store, this.deps.exchange, this.deps.symbols);
     this.lastDataAt = now;
     this.silence.restart(now);
     this.heartbeat.opened(now);
@@ -166,15 +154,9 @@ export class SessionDriver {
   }
 
   /** The socket is gone: unless a successor feeds them, its books can no longer be trusted. Bots are told why. */
-  ended(how: DriverEnd, cause: ReconnectCause): void {
+  ended(how: SocketEnd, cause: ReconnectCause): void {
     this.over = true;
-    if (how === 'retire') return;
-    const { store, exchange } = this.deps;
-    const reason = how === 'stop' ? 'shutting_down' : STALE_REASONS[cause] ?? 'connection_lost';
-    for (const symbol of this.deps.symbols) {
-      const state = store.get(exchange, symbol)?.state;
-      if (state === 'live' || state === 'resyncing') store.setState(exchange, symbol, 'stale', reason);
-    }
+    booksOnEnd(this.deps.store, this.deps.exchange, this.deps.symbols, how, cause);
   }
 
   private run(output: SessionOutput): void {
