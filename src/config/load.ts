@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import convict from 'convict';
+import { BINANCE_CONNECT_BUDGET } from '../exchanges/binance/spec.ts';
 import { KRAKEN_CONNECT_BUDGET } from '../exchanges/kraken/spec.ts';
 import { toKrakenSymbol } from '../exchanges/kraken/symbols.ts';
 import { parseCommandLine } from './command-line.ts';
@@ -124,16 +125,24 @@ function crossKeyProblems(config: GatewayConfig): ConfigProblem[] {
       problems.push({ key: 'exchanges.kraken.symbols', reason: `${symbol} uses Kraken's v1 asset name; write ${v2}` });
     }
   }
-  // Kraken (Cloudflare) bans an IP for 10 minutes past ~150 connection attempts in any 10 minutes.
-  const budget = config.exchanges.kraken.reconnect;
-  const worst = budget.budgetAttempts * Math.ceil(KRAKEN_CONNECT_BUDGET.windowMs / budget.budgetWindowMs);
-  if (worst > KRAKEN_CONNECT_BUDGET.attempts) {
-    problems.push({ key: 'exchanges.kraken.reconnect.budgetAttempts', reason: `must keep attempts under Kraken's ban `
-      + `limit of ${KRAKEN_CONNECT_BUDGET.attempts} per ${KRAKEN_CONNECT_BUDGET.windowMs} ms (${budget.budgetAttempts} per `
-      + `${budget.budgetWindowMs} ms allows up to ${worst})` });
+  // Kraken (Cloudflare) bans an IP for 10 minutes past ~150 connection attempts in any 10 minutes; Binance allows 300
+  // per 5 minutes per IP. The gateway's budget must never let its connections go past the venue's own limit.
+  for (const [id, limit, phrase] of VENUE_CONNECT_LIMITS) {
+    const budget = config.exchanges[id].reconnect;
+    const worst = budget.budgetAttempts * Math.ceil(limit.windowMs / budget.budgetWindowMs);
+    if (worst > limit.attempts) {
+      problems.push({ key: `exchanges.${id}.reconnect.budgetAttempts`, reason: `must keep attempts under ${phrase} `
+        + `of ${limit.attempts} per ${limit.windowMs} ms (${budget.budgetAttempts} per ${budget.budgetWindowMs} ms `
+        + `allows up to ${worst})` });
+    }
   }
   return problems;
 }
+
+const VENUE_CONNECT_LIMITS = [
+  ['kraken', KRAKEN_CONNECT_BUDGET, "Kraken's ban limit"],
+  ['binance', BINANCE_CONNECT_BUDGET, "Binance's limit"],
+] as const;
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1|\[::1\])$/i;
 

@@ -232,6 +232,11 @@ describe('loadConfig problems', () => {
     } }));
     assert.equal(ban.message, 'exchanges.kraken.reconnect.budgetAttempts: must keep attempts under Kraken\'s ban limit of '
       + '150 per 600000 ms (40 per 60000 ms allows up to 400)');
+    const binance = failure(loadConfig({ argv: [], env: {
+      MGW_EXCHANGES_BINANCE_RECONNECT_BUDGET_ATTEMPTS: '100', MGW_EXCHANGES_BINANCE_RECONNECT_BUDGET_WINDOW_MS: '60000',
+    } }));
+    assert.equal(binance.message, 'exchanges.binance.reconnect.budgetAttempts: must keep attempts under Binance\'s limit of '
+      + '300 per 300000 ms (100 per 60000 ms allows up to 500)');
   });
 
   it('warns about legal but risky settings', () => {
