@@ -1,12 +1,14 @@
-// The daemon as a trader runs it: `src/main.ts --config file.json` against a server that plays back real Kraken
-// traffic the way Kraken sent it. A bot at depth 25 ends with exactly the exchange's book, no checksum mismatches,
+// The daemon as a trader runs it: `src/main.ts --config file.json` against servers that play back real Kraken and
+// Binance traffic the way the venues sent it. A bot at depth 25 ends with exactly the exchange's book, no checksum mismatches,
 // logs land on disk, and SIGTERM shuts down gracefully. Config errors stop start-up with the key path.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { startBinanceReplayServer, type BinanceReplayServer } from '../../src/sim/binance/replay-server.ts';
 import { startKrakenReplayServer, type KrakenReplayServer } from '../../src/sim/kraken/replay-server.ts';
+import { BINANCE_FIXTURES, normalizedSymbol, readExpected } from '../support/binance-fixtures.ts';
 import { Bot } from '../support/downstream-harness.ts';
 import { freePort, startGatewayProcess, writeTempConfig } from '../support/gateway-process.ts';
 import { KRAKEN_CAPTURES } from '../support/kraken-fixtures.ts';
@@ -16,8 +18,10 @@ const SYMBOLS = ['ETH/USD', 'XRP/USD'];
 
 describe('market-gateway process', () => {
   let replay: KrakenReplayServer | undefined;
+  let binanceReplay: BinanceReplayServer | undefined;
   after(async () => {
     await replay?.stop();
+    await binanceReplay?.stop();
   });
 
   it('replays real Kraken traffic to a bot exactly, logs to disk, and stops gracefully on SIGTERM', { timeout: 60_000 }, async () => {
@@ -69,6 +73,45 @@ describe('market-gateway process', () => {
     const lines = files.flatMap((name) => readFileSync(join(logDir, name), 'utf8').trim().split('\n')).map((line) => JSON.parse(line) as { msg: string; event?: string });
     assert.ok(lines.some((line) => line.event === 'server_listening'));
     assert.ok(lines.some((line) => line.event === 'shutdown'), 'the last lines were flushed before exit');
+  });
+
+  it('replays a real Binance recording (REST snapshot + diffs) to a bot exactly, with Kraken off', { timeout: 60_000 }, async () => {
+    const capture = 'capture-2021-10-12-spot-4sym.jsonl';
+    const expected = readExpected(capture);
+    binanceReplay = await startBinanceReplayServer({ capture: new URL(capture, BINANCE_FIXTURES) });
+    const symbols = Object.keys(expected).map(normalizedSymbol);
+    const port = await freePort();
+    const { path } = writeTempConfig({
+      server: { port },
+      exchanges: { kraken: { enabled: false }, binance: { enabled: true, url: binanceReplay.url, restUrl: binanceReplay.restUrl,
+        symbols, bookDepth: 1000, staleAfterMs: 120_000 } },
+      logging: { dir: join(mkdtempSync(join(tmpdir(), 'mgw-logs-')), 'logs'), level: 'info' },
+    });
+    const gateway = startGatewayProcess(['--config', path]);
+    let bot: Bot | undefined;
+    await waitFor(async () => {
+      bot = await Bot.connect(`ws://127.0.0.1:${port}/v1/ws`).catch(() => undefined);
+      return bot !== undefined;
+    }, 15_000, `gateway listening (stderr: ${gateway.stderr()})`);
+    for (const [id, symbol] of symbols.entries()) {
+      assert.equal((await bot!.request({ op: 'subscribe', id, channel: 'book', exchange: 'binance', symbol, depth: 5 })).type, 'ack');
+    }
+    const numeric = (levels: readonly (readonly [string, string])[]): string =>
+      JSON.stringify(levels.map(([price, size]) => [String(Number(price)), String(Number(size))]));
+    for (const [index, venueName] of Object.keys(expected).entries()) {
+      const want = expected[venueName]!;
+      await waitFor(() => {
+        bot!.reference.consume(bot!.client.received);
+        const book = bot!.reference.book('binance', symbols[index]!);
+        return book !== undefined && numeric(book.bids) === JSON.stringify(want.final_top5_bids)
+          && numeric(book.asks) === JSON.stringify(want.final_top5_asks);
+      }, 30_000, `${venueName}: the bot holds the recording's final top 5`);
+    }
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    assert.match(metrics, /^mgw_rest_snapshot_requests_total\{exchange="binance",status="200"\} 4$/m, 'one snapshot per symbol');
+    assert.doesNotMatch(metrics, /^mgw_book_resyncs_total\{[^}]*\} [1-9]/m, 'no resync on a clean recording');
+    gateway.child.kill('SIGTERM');
+    assert.equal(await gateway.exited, 0);
   });
 
   it('a bad value stops start-up with the key path and the reason', async () => {
