@@ -12,6 +12,7 @@ export interface RotationHost {
   readonly config: { readonly rotateAfterMs: number; readonly handoverTimeoutMs: number };
   readonly observe: FeedObserver;
   readonly now: () => number;
+  readonly random: () => number;
   readonly stopping: () => boolean;
   readonly primary: () => SocketSession | undefined;
   /** Take a connect-budget slot at `now`, or the ms to wait for one. */
@@ -19,6 +20,12 @@ export interface RotationHost {
   readonly openSuccessor: (predecessor: SocketSession) => SocketSession;
   readonly promote: (successor: SocketSession) => void;
 }
+
+/**
+ * Each rotation comes up to this share of `rotateAfterMs` early, at random: shards opened together (at start-up) do
+ * not all reconnect at the same instant 23 h later.
+ */
+const ROTATION_SPREAD = 0.05;
 
 /** A failed successor (handshake refused, closed early) is tried again after this. */
 const RETRY_AFTER_FAILURE_MS = 5_000;
@@ -35,12 +42,12 @@ export class ConnectionRotation {
 
   constructor(private readonly host: RotationHost) {}
 
-  /** The primary socket opened at `openedAt`: rotate `rotateAfterMs` later (0 = never). */
+  /** The primary socket opened at `openedAt`: rotate about `rotateAfterMs` later (0 = never). */
   scheduleLifetime(openedAt: number): void {
     clearTimeout(this.lifetimeTimer);
     const { rotateAfterMs } = this.host.config;
     if (rotateAfterMs <= 0) return;
-    this.nextAt = openedAt + rotateAfterMs;
+    this.nextAt = openedAt + rotateAfterMs - Math.floor(this.host.random() * rotateAfterMs * ROTATION_SPREAD);
     this.lifetimeTimer = setTimeout(() => this.rotate('lifetime'), Math.max(0, this.nextAt - this.host.now()));
     this.lifetimeTimer.unref();
   }

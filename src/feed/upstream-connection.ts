@@ -64,6 +64,7 @@ export class UpstreamConnection {
     this.now = deps.now ?? Date.now;
     this.rotation = new ConnectionRotation({
       exchange: deps.exchange, id: deps.id, config: deps.config, observe: deps.observe, now: this.now,
+      random: deps.random ?? Math.random,
       stopping: () => this.abort.signal.aborted,
       primary: () => this.primary,
       reserveAttempt: (now) => this.policy.reserveAttempt(now),
