@@ -78,9 +78,16 @@ export interface VenueSession {
   ping(reqId: number, now: number): SessionOutput;
   /**
    * Successor only: the predecessor is gone (closed, or the handover took too long). Books not handed over yet
-   * either continue here (their chain connects) or are resynced (`resync` actions, reason `connection_lost`).
+   * either continue here or are resynced (`resync` actions, reason `connection_lost`). `predecessorCurrent`: the
+   * predecessor delivered everything sent before this session's stream began (a clean close, or frames after this
+   * session's first one); if not, only a book whose diffs here connect to its chain may continue.
    */
-  takeOver?(now: number): SessionOutput;
+  takeOver?(now: number, predecessorCurrent: boolean): SessionOutput;
+  /**
+   * Rotation: false while another session of the rotation feeds `symbol` (its resyncs and watchdogs are that
+   * session's business). Absent: always true.
+   */
+  feeds?(symbol: string): boolean;
 }
 
 /** How a venue's REST depth snapshot is requested and fed back into the session's stream. */

@@ -96,14 +96,14 @@ export class ConnectionRotation {
    * The primary socket ended during a rotation. An open successor takes the books over (those it could not continue
    * are resynced) and becomes the primary: true. Otherwise the successor is dropped and the slot reconnects: false.
    */
-  promoteOnLoss(detail: string): boolean {
+  promoteOnLoss(predecessor: SocketSession, detail: string): boolean {
     const successor = this.successor;
     if (successor === undefined) return false;
     if (!successor.isOpen) {
       this.cancel();
       return false;
     }
-    this.complete(successor, 'timed_out', `predecessor ended before the handover (${detail})`);
+    this.complete(successor, 'timed_out', `predecessor ended before the handover (${detail})`, predecessor);
     return true;
   }
 
@@ -138,14 +138,15 @@ export class ConnectionRotation {
     if (successor === undefined) return;
     const predecessor = this.host.primary();
     this.complete(successor, outcome, outcome === 'timed_out'
-      ? `not every book continued within ${this.host.config.handoverTimeoutMs} ms; the rest resync` : undefined);
+      ? `not every book continued within ${this.host.config.handoverTimeoutMs} ms; the rest resync` : undefined, predecessor);
     predecessor?.retire('rotated to a new connection');
   }
 
-  private complete(successor: SocketSession, outcome: 'handed_over' | 'timed_out', detail: string | undefined): void {
+  private complete(successor: SocketSession, outcome: 'handed_over' | 'timed_out', detail: string | undefined,
+    predecessor: SocketSession | undefined): void {
     clearTimeout(this.handoverTimer);
     this.successor = undefined;
-    if (outcome === 'timed_out') successor.driver.takeOver();
+    if (outcome === 'timed_out') successor.driver.takeOver(predecessor !== undefined && isCurrent(predecessor, successor));
     this.rotations++;
     this.host.promote(successor);
     this.observe(outcome, this.cause, detail, this.host.now() - this.startedAt);
@@ -157,4 +158,12 @@ export class ConnectionRotation {
     this.host.observe({ type: 'rotation', exchange: this.host.exchange, connection: this.host.id, phase, cause,
       ...(detail === undefined ? {} : { detail }), ...(durationMs === undefined ? {} : { durationMs }) });
   }
+}
+
+/**
+ * The predecessor delivered everything the venue sent it before the successor's stream began: it was closed by the
+ * venue with a close frame (TCP keeps order), or it received frames after the successor's first one.
+ */
+function isCurrent(predecessor: SocketSession, successor: SocketSession): boolean {
+  return predecessor.closedByVenue || (successor.firstFrameAt > 0 && predecessor.lastFrameAt >= successor.firstFrameAt);
 }

@@ -43,8 +43,6 @@ const RESYNC_NOW: ResyncVerdict = { verdict: 'resync' };
 
 export class SessionDriver {
   lastDataAt = 0;
-  /** Books this (successor) session continued from its predecessor. */
-  continuedBooks = 0;
   /** Last book and last trade message per symbol: one subscription can go silent while the connection flows. */
   private readonly silence: SilenceWatch;
   /** Clock read once per frame (or per open, tick, takeover); the events that produces use it. */
@@ -89,11 +87,11 @@ export class SessionDriver {
     return this.tracker.allLive();
   }
 
-  /** Successor: the predecessor is gone; books not handed over continue here or resync. */
-  takeOver(): void {
+  /** Successor: the predecessor is gone; books not handed over continue here or resync (see VenueSession.takeOver). */
+  takeOver(predecessorCurrent: boolean): void {
     if (this.over || this.session.takeOver === undefined) return;
     this.receivedAt = this.deps.now();
-    this.run(this.session.takeOver(this.receivedAt));
+    this.run(this.session.takeOver(this.receivedAt, predecessorCurrent));
   }
 
   frame(text: string, bytes: number): void {
@@ -122,6 +120,7 @@ export class SessionDriver {
     }
     for (const stream of this.silence.overdue(now, config.symbolStaleAfterMs)) {
       if (this.over) return;
+      if (!this.feeds(stream.symbol)) continue;
       if (stream.channel === 'book') {
         // During maintenance books are held stale on purpose; silence then proves nothing.
         if (this.tracker.phase(stream.symbol) === 'live' && !this.deps.venue.degraded) this.resync(stream.symbol, 'stale_data');
@@ -221,7 +220,6 @@ export class SessionDriver {
         this.heartbeat.pong();
         break;
       case 'book_continued':
-        this.continuedBooks++;
         this.silence.seen(event.symbol, 'book', this.receivedAt);
         break;
       case 'handover_complete':
@@ -304,7 +302,7 @@ export class SessionDriver {
    */
   private resync(symbol: string, reason: BookStatusReason): void {
     const { store, exchange, id, config } = this.deps;
-    if (!store.has(exchange, symbol)) return;
+    if (!store.has(exchange, symbol) || !this.feeds(symbol)) return;
     const now = this.deps.now();
     const decision = INTEGRITY_REASONS.has(reason) ? this.deps.resyncBudget.request(symbol, now) : RESYNC_NOW;
     if (decision.verdict === 'escalate') {
@@ -324,7 +322,12 @@ export class SessionDriver {
 
   /** Subscribe again to a book the venue rejected (not an integrity resync: no budget, the book stays as it is). */
   private retrySubscribe(symbol: string, now: number): void {
-    this.refresh(symbol, 'subscribe_failed', now);
+    if (this.feeds(symbol)) this.refresh(symbol, 'subscribe_failed', now);
+  }
+
+  /** False while another session of a rotation feeds the book: its state and watchdogs are that session's. */
+  private feeds(symbol: string): boolean {
+    return this.session.feeds?.(symbol) ?? true;
   }
 
   /** Unsubscribe → subscribe outside the integrity budget (spaced by its own timer), expecting a snapshot. */

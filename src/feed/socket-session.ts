@@ -39,6 +39,11 @@ const CLOSE_GRACE_MS = 1000;
 export class SocketSession {
   readonly driver: SessionDriver;
   openedAt = 0;
+  /** Receive times of this socket's first and latest frames (0: none yet). */
+  firstFrameAt = 0;
+  lastFrameAt = 0;
+  /** The venue closed with a close frame: every frame it sent before arrived (TCP keeps order). */
+  closedByVenue = false;
   private readonly socket: WebSocket;
   private readonly sender: PacedSender<Outbound>;
   private ticker: NodeJS.Timeout | undefined;
@@ -105,6 +110,8 @@ export class SocketSession {
     });
     socket.on('ping', (payload) => this.sender.send({ pong: payload }, true));
     socket.on('message', (data, isBinary) => {
+      this.lastFrameAt = deps.now();
+      if (this.firstFrameAt === 0) this.firstFrameAt = this.lastFrameAt;
       if (isBinary) {
         deps.observe({ type: 'parse_error', exchange, connection: id, message: 'binary frame from a JSON venue' });
         return;
@@ -112,6 +119,7 @@ export class SocketSession {
       this.driver.frame(data.toString(), byteLength(data));
     });
     socket.on('close', (code, reason) => {
+      this.closedByVenue = code !== 1006;
       this.end(code === 1013 ? 'maintenance' : 'closed', `close ${code}${reason.length > 0 ? ` ${reason.toString()}` : ''}`);
     });
     socket.on('error', (error) => this.end('error', error.message));

@@ -198,11 +198,13 @@ export class UpstreamConnection {
   private socketEnded(socket: SocketSession, cause: ReconnectCause, detail: string): boolean {
     if (socket !== this.primary) {
       this.rotation.successorEnded(socket, cause, detail);
-      // Books it already continued are fed by nobody now: start the slot over.
-      if (socket.driver.continuedBooks > 0) this.primary?.end('requested', `successor lost mid-handover (${cause}: ${detail})`);
+      // Books it had taken over are fed by nobody now (the predecessor no longer feeds them): start the slot over.
+      if (this.deps.symbols.some((symbol) => socket.session.feeds?.(symbol) === true)) {
+        this.primary?.end('requested', `successor lost mid-handover (${cause}: ${detail})`);
+      }
       return true;
     }
-    if (this.rotation.promoteOnLoss(`${cause}: ${detail}`)) {
+    if (this.rotation.promoteOnLoss(socket, `${cause}: ${detail}`)) {
       this.lastCloseDetail = `${cause}: ${detail} (successor took over)`;
       return true;
     }

@@ -6,8 +6,10 @@ import { binanceRestSnapshot } from '../../src/exchanges/binance/spec.ts';
 import type { SessionOutput, VenueEvent } from '../../src/exchanges/types.ts';
 import { readCapture, readFixture, readFixtureLines, sessionFrame, type CaptureLine } from '../support/binance-fixtures.ts';
 import {
-  applyOutput, binanceSession, binanceStore, codes, DEPTH, fetches, resyncs, snapshotBody,
+  applyOutput, binanceSession, binanceStore, codes, DEPTH, fetches, reports, resyncs, snapshotBody,
 } from '../support/binance-replay.ts';
+
+const types = (output: SessionOutput): string[] => output.events.map((event) => event.type);
 
 const TEN_LINES = readCapture('capture-2021-04-17-spot-10sym.jsonl');
 const SYMBOLS = ['BUSD/TRY', 'SWRV/BUSD', 'VET/ETH', 'QSP/BTC', 'AAVEUP/USDT', 'GTO/BTC', 'PERL/BNB', 'ONT/TRY', 'STEEM/ETH', 'ADA/RUB'];
@@ -152,13 +154,33 @@ describe('binance rotation (make-before-break)', () => {
     assert.deepEqual(successor.onFrame(TESTNET[5]!, 0), { events: [], actions: [] }, 'U=1801515: the chain is at 1801513');
     assert.equal(successor.phaseOf('BTC/USDT'), 'handover');
     assert.equal(predecessor.onFrame(TESTNET[4]!, 0).events.length, 1, 'the predecessor applies 1801514, then is gone');
-    const output = successor.takeOver(0);
+    // Its own diffs connect to the chain, so it continues whether or not the predecessor was current.
+    const output = successor.takeOver(0, false);
     assert.deepEqual(output.events.map((event) => event.type), ['book_update', 'book_continued', 'handover_complete']);
     assert.equal(successor.updateIdOf('BTC/USDT'), 1801515);
-    assert.deepEqual(successor.takeOver(0), { events: [], actions: [] }, 'once');
+    assert.deepEqual(successor.takeOver(0, true), { events: [], actions: [] }, 'once');
   });
 
-  it('takeOver(): continue, or resync (connection_lost) the books whose buffer does not reach the chain; then recover', () => {
+  it('takeOver(): a book with no diff on the successor continues only if the predecessor was current', () => {
+    const start = (): { predecessor: BinanceSession; successor: BinanceSession } => {
+      const predecessor = binanceSession(['BTC/USDT']);
+      for (const frame of TESTNET.slice(2, 4)) predecessor.onFrame(frame, 0);
+      predecessor.onFrame(TESTNET_SNAPSHOT_1801513, 0);
+      return { predecessor, successor: binanceSession(['BTC/USDT'], { predecessor }) };
+    };
+    const current = start();
+    assert.deepEqual(current.successor.takeOver(0, true).events.map((event) => event.type), ['book_continued', 'handover_complete']);
+    assert.deepEqual(types(current.successor.onFrame(TESTNET[4]!, 0)), ['book_update'], 'and its next diff continues it');
+    // A stalled predecessor may have missed diffs sent before the successor's stream began: rebuild, never guess.
+    const stalled = start();
+    const taken = stalled.successor.takeOver(0, false);
+    assert.deepEqual(resyncs(taken), ['BTC/USDT:connection_lost']);
+    assert.deepEqual(taken.events.map((event) => event.type), ['handover_complete']);
+    assert.equal(stalled.successor.feeds('BTC/USDT'), true);
+    assert.equal(stalled.predecessor.feeds('BTC/USDT'), false, 'the predecessor no longer feeds it, nor resyncs it');
+  });
+
+  it('takeOver() after a predecessor that missed diffs: every book not handed over is rebuilt (connection_lost), none guessed', () => {
     // The predecessor stops at line 1000; the successor connects at 1130 and gets every line from there, its
     // handover timing out at 1180: diffs between 1000 and 1130 reached neither session. A reference session
     // replays everything; its books answer the successor's snapshot fetches (the connector's REST source).
@@ -189,32 +211,26 @@ describe('binance rotation (make-before-break)', () => {
       applyOutput(refStore, ref.onFrame(frame, 0));
       if (line.line === 1180) {
         pending = SYMBOLS.filter((symbol) => successor.phaseOf(symbol) === 'handover');
-        const taken = successor.takeOver(0);
-        assert.deepEqual(resyncs(taken), TAKEOVER_RESYNCED.map((symbol) => `${symbol}:connection_lost`));
-        assert.deepEqual(taken.events.map((event) => event.type === 'book_continued' ? event.symbol : event.type),
-          [...pending.filter((symbol) => !TAKEOVER_RESYNCED.includes(symbol)), 'handover_complete']);
-        for (const symbol of TAKEOVER_RESYNCED) assert.equal(successor.phaseOf(symbol), 'halted');
+        // The predecessor stopped long before (it missed 1000–1130): not current.
+        const taken = successor.takeOver(0, false);
+        assert.deepEqual(resyncs(taken), pending.map((symbol) => `${symbol}:connection_lost`));
+        assert.deepEqual(types(taken), ['handover_complete'], 'no book continued: none of their buffers reaches the chain');
+        for (const symbol of pending) assert.equal(successor.phaseOf(symbol), 'halted');
         run(taken);
         // run() answers each resync's immediate fetch with a current snapshot: those books are synced again at once.
-        for (const symbol of TAKEOVER_RESYNCED) assert.equal(successor.phaseOf(symbol), 'synced');
+        for (const symbol of pending) assert.equal(successor.phaseOf(symbol), 'synced');
       }
       if (line.line < 1000) applyOutput(store, predecessor.onFrame(frame, 0));
       else if (line.line >= 1130 && line.src === 'ws') run(successor.onFrame(frame, 0));
     }
     assert.deepEqual(pending, TAKEOVER_PENDING);
-    // Books continued with an empty buffer missed the 1000–1130 diffs: their next diff shows the gap.
-    assert.deepEqual(gaps, TAKEOVER_GAPS);
-    assert.deepEqual(rebuilt, TAKEOVER_REBUILT);
-    const synced = SYMBOLS.filter((symbol) => successor.updateIdOf(symbol) !== undefined);
-    assert.deepEqual(SYMBOLS.filter((symbol) => !synced.includes(symbol)), TAKEOVER_NOT_SYNCED);
-    // GTO/BTC continued with an empty buffer (its 1000–1130 diffs reached neither session, which a real successor,
-    // connected since before the predecessor's last frame, cannot miss) and sent nothing after 1130: nothing shows
-    // the loss yet. Every other synced book equals the reference.
-    assert.deepEqual([successor.updateIdOf('GTO/BTC'), ref.updateIdOf('GTO/BTC')], [137196758, 137196766]);
-    const current = synced.filter((symbol) => symbol !== 'GTO/BTC');
-    assert.equal(current.length, 9, 'every book but GTO/BTC is synced and current');
-    for (const symbol of current) assert.equal(successor.updateIdOf(symbol), ref.updateIdOf(symbol), symbol);
-    assertSameBooks(store, refStore, current);
+    // No book was continued on a guess, so none of them found a gap later: each was rebuilt from a snapshot.
+    assert.deepEqual(gaps, []);
+    assert.deepEqual(rebuilt, TAKEOVER_PENDING);
+    // Books with no diff on the successor (GTO/BTC, PERL/BNB, BUSD/TRY) missed the 1000–1130 diffs too; rebuilding
+    // rather than continuing them leaves every book equal to the reference.
+    for (const symbol of SYMBOLS) assert.equal(successor.updateIdOf(symbol), ref.updateIdOf(symbol), symbol);
+    assertSameBooks(store, refStore, SYMBOLS);
   });
 
   it('a successor asked to resync a book it has not taken over takes it and bridges it', () => {
@@ -258,8 +274,26 @@ describe('binance rotation: trades', () => {
     const successor = binanceSession(['BTC/USDT'], { predecessor });
     assert.deepEqual(successor.onFrame(TRADES[3]!, 0).events, []);
     assert.deepEqual(successor.onFrame(TRADES[4]!, 0).events, []);
-    assert.deepEqual(ids([successor.takeOver(0)]), ['388513', '388514']);
+    const taken = successor.takeOver(0, true);
+    assert.deepEqual(ids([taken]), ['388513', '388514']);
+    assert.deepEqual(reports(taken).filter((report) => report.code === 'trades_missed').map((report) => report.message),
+      ['binance BTC/USDT: trades 388511–388512 reached neither connection of the rotation'], 'the loss is reported');
     assert.deepEqual(ids([successor.onFrame(TRADES[5]!, 0)]), ['388515']);
+  });
+
+  it('a handed-over book does not release trades that jump ahead; the handover completes once they connect', () => {
+    const predecessor = binanceSession(['BTC/USDT']);
+    for (const frame of [TESTNET[2]!, TESTNET[3]!, TRADES[0]!]) predecessor.onFrame(frame, 0);
+    predecessor.onFrame(TESTNET_SNAPSHOT_1801513, 0);
+    const successor = binanceSession(['BTC/USDT'], { predecessor });
+    assert.deepEqual(successor.onFrame(TRADES[3]!, 0).events, [], '388513 waits: the chain is at 388510');
+    const handed = successor.onFrame(TESTNET[4]!, 0);
+    assert.deepEqual(types(handed), ['book_update', 'book_continued'], 'the book continues, the trades still wait');
+    assert.deepEqual(ids([predecessor.onFrame(TRADES[1]!, 0)]), ['388511']);
+    assert.deepEqual(ids([predecessor.onFrame(TRADES[2]!, 0)]), ['388512']);
+    const released = successor.onFrame(TESTNET[5]!, 0);
+    assert.deepEqual(ids([released]), ['388513'], 'released in order once the predecessor delivered 388511–388512');
+    assert.equal(types(released).at(-1), 'handover_complete');
   });
 
   it('a symbol with no trade yet on the chain: the successor emits at once', () => {
@@ -275,12 +309,5 @@ describe('binance rotation: trades', () => {
  * wait in the buffer for the predecessor to catch up (measured once, frozen).
  */
 const HANDOVER_WITH_LEAD_3: [number, number] = [10, 1];
-// The takeOver() test, measured once and frozen: symbols still waiting at 1180; those whose buffer did not reach
-// the chain (resynced); sequence gaps found later; snapshots fetched; books not synced at the end of the capture.
+// The takeOver() test, measured once and frozen: symbols still waiting for the handover at 1180.
 const TAKEOVER_PENDING = ['BUSD/TRY', 'SWRV/BUSD', 'VET/ETH', 'QSP/BTC', 'AAVEUP/USDT', 'GTO/BTC', 'PERL/BNB', 'ONT/TRY'];
-const TAKEOVER_RESYNCED = ['SWRV/BUSD', 'VET/ETH', 'QSP/BTC', 'AAVEUP/USDT', 'ONT/TRY'];
-const TAKEOVER_GAPS = ['BUSD/TRY'];
-/** Every resync asks for its snapshot at once, so even books with no diff after 1180 (QSP/BTC), or whose gap showed on
- * their last diff (BUSD/TRY), are rebuilt. */
-const TAKEOVER_REBUILT = ['SWRV/BUSD', 'VET/ETH', 'QSP/BTC', 'AAVEUP/USDT', 'ONT/TRY', 'BUSD/TRY'];
-const TAKEOVER_NOT_SYNCED: string[] = [];

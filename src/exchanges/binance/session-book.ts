@@ -115,13 +115,14 @@ export class SessionBook {
   }
 
   /**
-   * The predecessor is gone: continue the book here when this buffer connects to its chain (or is empty and the
-   * chain is synced); otherwise ask for a resync (`connection_lost`). Returns true when the book was handed over.
+   * The predecessor is gone: continue the book here when this buffer connects to its chain, or when it is empty, the
+   * chain synced and the predecessor current (it delivered every diff sent before this stream began, so nothing
+   * can have fallen between the two); otherwise ask for a resync (`connection_lost`). True when handed over.
    */
-  takeOver(out: SessionOutput): boolean {
+  takeOver(out: SessionOutput, predecessorCurrent: boolean): boolean {
     const buffer = this.handover;
     if (buffer === undefined) return false;
-    if (this.link.phase === 'synced' && (buffer.size === 0 || buffer.connects(this.link))) {
+    if (this.link.phase === 'synced' && (buffer.connects(this.link) || (buffer.size === 0 && predecessorCurrent))) {
       this.continueChain(buffer, out);
     } else {
       this.own();

@@ -108,15 +108,26 @@ export class BinanceSession implements VenueSession {
     return actionsOnly();
   }
 
-  takeOver(_now: number): SessionOutput {
+  takeOver(_now: number, predecessorCurrent: boolean): SessionOutput {
     const output: SessionOutput = { events: [], actions: [] };
     if (!this.successor || this.handoverDone) return output;
     for (const book of this.books.values()) {
-      if (book.takeOver(output)) this.handedOver(book.symbol, output);
+      if (book.takeOver(output, predecessorCurrent)) this.handedOver(book.symbol, output);
     }
-    for (const [symbol, gate] of this.trades) this.emitTrades(symbol, gate.open(), output);
+    for (const [symbol, gate] of this.trades) {
+      const missed = gate.missing();
+      if (missed !== undefined) {
+        output.actions.push(reportAction('warn', 'trades_missed', `binance ${symbol}: trades ${missed.from}–${missed.to} `
+          + 'reached neither connection of the rotation', symbol));
+      }
+      this.emitTrades(symbol, gate.open(), output);
+    }
     this.checkHandover(output);
     return output;
+  }
+
+  feeds(symbol: string): boolean {
+    return this.books.get(symbol)?.owned ?? true;
   }
 
   /** The book's last applied update id, while it is synced and fed by this session (tests, diagnostics). */
@@ -142,6 +153,7 @@ export class BinanceSession implements VenueSession {
     if (symbol === undefined) return actionsOnly(unexpectedSymbol('depth', message.s));
     const output: SessionOutput = { events: [], actions: [] };
     if (this.books.get(symbol)!.onDiff(message, output)) this.handedOver(symbol, output);
+    else this.checkHandover(output);
     return output;
   }
 
@@ -150,6 +162,7 @@ export class BinanceSession implements VenueSession {
     if (symbol === undefined) return actionsOnly(unexpectedSymbol('trade', message.s));
     const output: SessionOutput = { events: [], actions: [] };
     this.emitTrades(symbol, this.trades.get(symbol)!.accept(message), output);
+    this.checkHandover(output);
     return output;
   }
 
@@ -198,15 +211,27 @@ export class BinanceSession implements VenueSession {
     return found.size > 0 ? [...found] : this.table.symbols;
   }
 
-  /** A book now fed by this session: its held trades go out, and the handover may be complete. */
+  /**
+   * A book now fed by this session. Its held trades go out if they continue the chain's trade ids (or there are
+   * none); trades that jump ahead wait for the predecessor to deliver the ones between.
+   */
   private handedOver(symbol: string, output: SessionOutput): void {
-    this.emitTrades(symbol, this.trades.get(symbol)!.open(), output);
+    this.emitTrades(symbol, this.trades.get(symbol)!.release(), output);
     this.handoverPending--;
     this.checkHandover(output);
   }
 
+  /**
+   * Complete once every book is fed here and every trade stream continues here (a held trade stream is released as
+   * soon as the predecessor's trades reach it): the predecessor may close.
+   */
   private checkHandover(output: SessionOutput): void {
     if (!this.successor || this.handoverDone || this.handoverPending > 0) return;
+    for (const [symbol, gate] of this.trades) {
+      if (!gate.holding) continue;
+      this.emitTrades(symbol, gate.release(), output);
+      if (gate.holding) return;
+    }
     this.handoverDone = true;
     output.events.push({ type: 'handover_complete' });
   }

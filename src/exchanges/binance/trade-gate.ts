@@ -39,6 +39,24 @@ export class TradeGate<T extends Identified> {
     return [trade];
   }
 
+  /**
+   * The book was handed over: stop holding unless the held trades jump ahead of the chain (the predecessor has not
+   * delivered the trades between yet: `accept` releases them once it has). Trades to emit now.
+   */
+  release(): readonly T[] {
+    const held = this.held;
+    if (held === undefined) return NONE;
+    if (held.length > 0 && this.link.lastTradeId >= 0 && held[0].t > this.link.lastTradeId + 1) return NONE;
+    return this.open();
+  }
+
+  /** The ids between the chain's last trade and the first held one, if the held trades do not continue it. */
+  missing(): { readonly from: number; readonly to: number } | undefined {
+    const first = this.held?.[0];
+    if (first === undefined || this.link.lastTradeId < 0 || first.t <= this.link.lastTradeId + 1) return undefined;
+    return { from: this.link.lastTradeId + 1, to: first.t - 1 };
+  }
+
   /** Stop holding: the held trades not yet emitted by the chain, in order. */
   open(): readonly T[] {
     const held = this.held;
