@@ -7,6 +7,7 @@ import type { LevelText } from '../../src/core/model.ts';
 import { krakenChecksum } from '../../src/exchanges/kraken/checksum.ts';
 import { parseKrakenFrame } from '../../src/exchanges/kraken/parse.ts';
 import type { BookChecksumView } from '../../src/exchanges/types.ts';
+import { readCapture } from '../support/binance-fixtures.ts';
 import { readKrakenCaptureFrames } from '../support/kraken-fixtures.ts';
 
 interface BookMessage { type: 'snapshot' | 'update'; bids: LevelText[]; asks: LevelText[]; checksum: number | undefined; timestamp: string }
@@ -26,6 +27,22 @@ function countingChecksum(): { fn: (book: BookChecksumView) => number; calls: ()
 }
 
 describe('BookStore', () => {
+  it('keeps keepLevels levels below the served depth, so the window stays whole when its top levels go', () => {
+    // The real NKNUSDT REST snapshot (609 bids) of the 2021-10-12 capture, served at depth 5.
+    const rest = readCapture('capture-2021-10-12-spot-4sym.jsonl').find((line) => line.src === 'rest')!;
+    const snapshot = JSON.parse(rest.raw!) as { bids: LevelText[]; asks: LevelText[] };
+    const removeBest = (count: number): LevelText[] => snapshot.bids.slice(0, count).map(([price]): LevelText => [price, '0']);
+    const served = (keepLevels: number | undefined): LevelText[] => {
+      const store = new BookStore({ tradeBufferSize: 100 });
+      store.register('binance', 'NKN/USDT', keepLevels === undefined ? { depth: 5 } : { depth: 5, keepLevels });
+      store.applySnapshot('binance', 'NKN/USDT', snapshot.bids, snapshot.asks, '');
+      store.applyUpdate('binance', 'NKN/USDT', removeBest(3), [], '');
+      return [...store.get('binance', 'NKN/USDT')!.book.topLevels('bids', 5)];
+    };
+    assert.deepEqual(served(10), snapshot.bids.slice(3, 8), 'the next five snapshot levels move up into the window');
+    assert.deepEqual(served(undefined), snapshot.bids.slice(3, 5), 'cut at the served depth, the window has holes');
+  });
+
   it('verifies every real ETH/USD update, recomputing the CRC only when the top 10 changed', () => {
     const store = new BookStore({ tradeBufferSize: 100 });
     const checksum = countingChecksum();
