@@ -4,6 +4,7 @@
 // socket closed. Bots see contiguous seq, no snapshot reset, no lost or repeated trade.
 import type { ExchangeId } from '../core/model.ts';
 import type { FeedObserver, RotationCause, RotationPhase } from './feed-events.ts';
+import type { ReconnectCause } from './reconnect-policy.ts';
 import type { SocketSession } from './socket-session.ts';
 
 export interface RotationHost {
@@ -17,6 +18,8 @@ export interface RotationHost {
   readonly primary: () => SocketSession | undefined;
   /** Take a connect-budget slot at `now`, or the ms to wait for one. */
   readonly reserveAttempt: (now: number) => number;
+  /** Backoff before trying a failed successor again (the slot's reconnect policy: full jitter, floors, budget). */
+  readonly retryDelayMs: (cause: ReconnectCause) => number;
   readonly openSuccessor: (predecessor: SocketSession) => SocketSession;
   readonly promote: (successor: SocketSession) => void;
 }
@@ -27,11 +30,10 @@ export interface RotationHost {
  */
 const ROTATION_SPREAD = 0.05;
 
-/** A failed successor (handshake refused, closed early) is tried again after this. */
-const RETRY_AFTER_FAILURE_MS = 5_000;
-
 export class ConnectionRotation {
   private successor: SocketSession | undefined;
+  /** The successor itself got a shutdown notice: once it is the primary, it is rotated in turn. */
+  private successorNoticed = false;
   private cause: RotationCause = 'lifetime';
   private startedAt = 0;
   private rotations = 0;
@@ -82,13 +84,21 @@ export class ConnectionRotation {
     if (successor === this.successor) this.finish('handed_over');
   }
 
-  successorEnded(successor: SocketSession, cause: string, detail: string): void {
+  /** The venue announced it will close `socket`: rotate the primary now, or the successor once it is promoted. */
+  shutdownNotice(socket: SocketSession): void {
+    if (socket === this.successor) this.successorNoticed = true;
+    else this.rotate('server_shutdown');
+  }
+
+  successorEnded(successor: SocketSession, cause: ReconnectCause, detail: string): void {
     if (successor !== this.successor) return;
     this.successor = undefined;
+    this.successorNoticed = false;
     clearTimeout(this.handoverTimer);
-    this.observe('failed', this.cause, `successor ${cause}: ${detail}; retried in ${RETRY_AFTER_FAILURE_MS} ms`);
+    const delayMs = this.host.retryDelayMs(cause);
+    this.observe('failed', this.cause, `successor ${cause}: ${detail}; retried in ${delayMs} ms`);
     const retryCause = this.cause;
-    this.retryTimer = setTimeout(() => this.rotate(retryCause), RETRY_AFTER_FAILURE_MS);
+    this.retryTimer = setTimeout(() => this.rotate(retryCause), delayMs);
     this.retryTimer.unref();
   }
 
@@ -114,6 +124,7 @@ export class ConnectionRotation {
     clearTimeout(this.lifetimeTimer);
     const successor = this.successor;
     this.successor = undefined;
+    this.successorNoticed = false;
     successor?.retire('rotation abandoned');
   }
 
@@ -146,11 +157,14 @@ export class ConnectionRotation {
     predecessor: SocketSession | undefined): void {
     clearTimeout(this.handoverTimer);
     this.successor = undefined;
+    const noticed = this.successorNoticed;
+    this.successorNoticed = false;
     if (outcome === 'timed_out') successor.driver.takeOver(predecessor !== undefined && isCurrent(predecessor, successor));
     this.rotations++;
     this.host.promote(successor);
     this.observe(outcome, this.cause, detail, this.host.now() - this.startedAt);
     this.scheduleLifetime(successor.openedAt);
+    if (noticed) queueMicrotask(() => this.rotate('server_shutdown'));
   }
 
   private observe(phase: RotationPhase, cause: RotationCause, detail?: string,

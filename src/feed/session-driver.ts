@@ -156,6 +156,9 @@ export class SessionDriver {
   ended(how: SocketEnd, cause: ReconnectCause): void {
     this.over = true;
     booksOnEnd(this.deps.store, this.deps.exchange, this.deps.symbols, how, cause);
+    // Snapshots asked for on this socket would be dropped on arrival: do not spend REST weight on them. A retired
+    // socket's books are fed by its successor, whose requests may be the ones in flight.
+    if (how !== 'retire') for (const symbol of this.deps.symbols) this.deps.snapshots?.cancel(symbol);
   }
 
   private run(output: SessionOutput): void {

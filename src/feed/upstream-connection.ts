@@ -68,6 +68,7 @@ export class UpstreamConnection {
       stopping: () => this.abort.signal.aborted,
       primary: () => this.primary,
       reserveAttempt: (now) => this.policy.reserveAttempt(now),
+      retryDelayMs: (cause) => this.policy.next(cause, this.now()).delayMs,
       openSuccessor: (predecessor) => this.openSocket(predecessor),
       promote: (successor) => this.promote(successor),
     });
@@ -177,7 +178,7 @@ export class UpstreamConnection {
       live: () => {
         if (socket === this.primary) this.setState('live');
       },
-      serverShutdown: () => this.rotation.rotate('server_shutdown'),
+      serverShutdown: () => this.rotation.shutdownNotice(socket),
       handoverComplete: () => this.rotation.handedOver(socket),
       ended: (cause, detail) => this.socketEnded(socket, cause, detail),
     });

@@ -92,4 +92,39 @@ describe('gateway + Binance simulator: rotation', () => {
     await assertSeamless(stack, bot);
     bot.ws.close();
   });
+
+  it('a successor lost before it took any book over is retried while the old connection keeps serving', async () => {
+    await stack?.stop();
+    // One market step every 1.5 s: the first successor is dropped before any diff could hand a book over to it.
+    stack = await startBinanceStack({ sim: { updateIntervalMs: 1_500, tradeProbability: 0.6 } });
+    const bot = await botOnBothBooks(stack);
+    stack.sim.serverShutdown({ closeAfterMs: 8_000 });
+    const running = stack;
+    await waitFor(() => running.sim.connectionCount === 2, 3_000, 'the successor connected');
+    stack.sim.dropNewestConnection(1006);
+    await waitFor(async () => await metricValue(running.gateway, 'mgw_upstream_rotations_total', { outcome: 'failed' }) === 1,
+      3_000, 'rotation failed');
+    await waitFor(async () => await metricValue(running.gateway, 'mgw_upstream_rotations_total', { outcome: 'handed_over' }) === 1,
+      10_000, 'the retried rotation handed over before the venue closed the old connection');
+    assert.equal(stack.sim.connectionsAccepted, 3);
+    assert.equal(await metricValue(stack.gateway, 'mgw_upstream_reconnects_total'), 0, 'never a reconnect');
+    await waitFor(() => running.sim.connectionCount === 1, 10_000, 'the old connection closed');
+    await waitFor(() => ['BTC/USDT', 'ETH/USDT'].every((symbol) => countOf(bot, (m) => m.type === 'trade' && m.symbol === symbol) > 0),
+      15_000, 'trades of both symbols');
+    await assertSeamless(stack, bot);
+    bot.ws.close();
+  });
+
+  it('stopping the gateway mid-rotation closes both connections', async () => {
+    await stack?.stop();
+    stack = await startBinanceStack({ sim: { updateIntervalMs: 1_500 } });
+    const store = stack.gateway.store;
+    await waitFor(() => store.get('binance', 'BTC/USDT')?.state === 'live', 5_000, 'live');
+    stack.sim.serverShutdown({ closeAfterMs: 30_000 });
+    const running = stack;
+    await waitFor(() => running.sim.connectionCount === 2, 3_000, 'the successor connected');
+    await stack.gateway.stop();
+    await waitFor(() => running.sim.connectionCount === 0, 3_000, 'both closed');
+    assert.equal(store.get('binance', 'BTC/USDT')?.reason, 'shutting_down');
+  });
 });

@@ -54,7 +54,9 @@ export async function assertTradesExactlyOnce(stack: BinanceStack, bot: Bot, sym
     const simIds = stack.sim.trades(symbol).map((trade) => String(trade.id));
     const receivedIds = (): string[] => bot.messages()
       .filter((m) => m.type === 'trade' && m.symbol === symbol).map((m) => m.tradeId as string);
-    await waitFor(() => receivedIds().at(-1) === simIds.at(-1), 5_000, `last ${symbol} trade arrives`);
+    await waitFor(() => receivedIds().at(-1) === simIds.at(-1), 5_000, `last ${symbol} trade arrives`).catch((error: unknown) => {
+      throw new Error(`${String(error)}; simulator ${simIds.slice(-5).join(' ')}, bot ${receivedIds().slice(-5).join(' ')}`);
+    });
     const ids = receivedIds();
     assert.equal(new Set(ids).size, ids.length, `no ${symbol} trade twice`);
     const first = simIds.indexOf(ids[0]!);

@@ -67,6 +67,8 @@ export interface BinanceSimulator {
   failRest(status: RestFailureStatus, count?: number, retryAfterS?: number): void;
   /** Close every connection: 1006 ends TCP without a close frame. Default 1006. */
   dropConnections(code?: BinanceCloseCode, reason?: string): void;
+  /** Close only the connection accepted last (e.g. a client's make-before-break successor). Default 1006. */
+  dropNewestConnection(code?: BinanceCloseCode, reason?: string): void;
   /** Hold every outgoing frame (data, acks, pings, closes) while TCP stays open. */
   stall(): void;
   /** Deliver the held frames in order and carry on. */
@@ -209,10 +211,12 @@ class BinanceSimulatorServer implements BinanceSimulator {
   }
 
   dropConnections(code: BinanceCloseCode = 1006, reason = ''): void {
-    for (const connection of this.connections) {
-      if (code === 1006) connection.terminate();
-      else connection.close(code, reason);
-    }
+    for (const connection of this.connections) closeConnection(connection, code, reason);
+  }
+
+  dropNewestConnection(code: BinanceCloseCode = 1006, reason = ''): void {
+    const newest = [...this.connections].at(-1);
+    if (newest !== undefined) closeConnection(newest, code, reason);
   }
 
   stall(): void {
@@ -309,4 +313,9 @@ export async function startBinanceSimulator(options: BinanceSimulatorOptions = {
   const simulator = new BinanceSimulatorServer(resolveBinanceOptions(options));
   await simulator.listen();
   return simulator;
+}
+
+function closeConnection(connection: BinanceConnection, code: BinanceCloseCode, reason: string): void {
+  if (code === 1006) connection.terminate();
+  else connection.close(code, reason);
 }
