@@ -140,3 +140,29 @@ describe('gateway + Binance simulator: REST limits', () => {
     assert.equal(await metricValue(stack.gateway, 'mgw_upstream_reconnects_total'), 0, 'REST limits never cost a reconnect');
   });
 });
+
+describe('gateway + Binance simulator: liveness', () => {
+  let stack: BinanceStack;
+  after(async () => {
+    await stack?.stop();
+  });
+
+  it('a venue that never pings is not judged dead: liveness is data; a silent connection is replaced', async () => {
+    // Client-ping deadlines far below the test's length: they must not apply to a venue that pings us instead.
+    stack = await startBinanceStack({ sim: { pingIntervalMs: 600_000 },
+      binance: { pingIntervalMs: 1_000, pongTimeoutMs: 200, staleAfterMs: 1_500 } });
+    const store = stack.gateway.store;
+    await waitFor(() => store.get('binance', 'BTC/USDT')?.state === 'live', 5_000, 'live');
+    const versionAt = store.get('binance', 'BTC/USDT')!.version;
+    await waitFor(() => store.get('binance', 'BTC/USDT')!.version > versionAt + 25, 10_000, 'data for well over the pong deadline');
+    assert.equal(await metricValue(stack.gateway, 'mgw_upstream_reconnects_total'), 0, 'no pong_timeout without pings');
+    assert.equal(stack.sim.pingsSent, 0);
+    stack.sim.stall();
+    const running = stack;
+    await waitFor(async () => await metricValue(running.gateway, 'mgw_upstream_reconnects_total', { reason: 'stale_data' }) === 1,
+      5_000, 'silence (no data) is what ends a connection');
+    stack.sim.resume();
+    await waitFor(() => store.get('binance', 'BTC/USDT')?.state === 'live', 5_000, 'live again');
+  });
+});
+
