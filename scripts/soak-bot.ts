@@ -111,8 +111,8 @@ export class SoakBot {
   }
 
   /** Connects and subscribes (book at the role's depth and/or trades) to every symbol; waits for the acks. */
-  static async connect(index: number, url: string, symbols: readonly string[], role: BotRole, nowMs: () => number,
-    deadlineMs = 5000): Promise<SoakBot> {
+  static async connect(index: number, url: string, exchange: string, symbols: readonly string[], role: BotRole,
+    nowMs: () => number, deadlineMs = 5000): Promise<SoakBot> {
     const socket = new WebSocket(url, { perMessageDeflate: false });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`bot ${index}: no connection within ${deadlineMs} ms`)), deadlineMs);
@@ -123,8 +123,8 @@ export class SoakBot {
     const acks: Promise<void>[] = [];
     let id = 0;
     for (const symbol of symbols) {
-      if (role.depth !== undefined) acks.push(bot.request({ op: 'subscribe', id: ++id, channel: 'book', exchange: 'kraken', symbol, depth: role.depth }, deadlineMs));
-      if (role.trades) acks.push(bot.request({ op: 'subscribe', id: ++id, channel: 'trades', exchange: 'kraken', symbol }, deadlineMs));
+      if (role.depth !== undefined) acks.push(bot.request({ op: 'subscribe', id: ++id, channel: 'book', exchange, symbol, depth: role.depth }, deadlineMs));
+      if (role.trades) acks.push(bot.request({ op: 'subscribe', id: ++id, channel: 'trades', exchange, symbol }, deadlineMs));
     }
     await Promise.all(acks);
     return bot;

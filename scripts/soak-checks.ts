@@ -1,19 +1,13 @@
 // The soak's checks: waiting for recovery, every bot's book (and the gateway's own) against the simulator's
 // true book with the market paused, trades caught up, and the whole-run trade sequence per trades bot.
-import type { KrakenSimulator } from '../src/sim/kraken/server.ts';
-import type { SimTrade } from '../src/sim/kraken/wire-format.ts';
 import type { SoakBot } from './soak-bot.ts';
 import type { SoakGateway } from './soak-gateway.ts';
+import type { OutageWindow } from './soak-upstream.ts';
+import type { Level, MarketTruth, Sides, TruthTrade } from './soak-venue.ts';
 
 const POLL_MS = 5;
-
-/** A [price, size] level, as bots, the gateway's HTTP book and the simulator's truth all hold it. */
-type Level = readonly [string, string];
-
-interface Sides {
-  readonly bids: readonly Level[];
-  readonly asks: readonly Level[];
-}
+/** Sampling slack of the outage windows (UpstreamWatch samples every 5 ms; trade times are the simulator's clock). */
+const OUTAGE_MARGIN_MS = 100;
 
 export async function waitUntil(condition: () => boolean | Promise<boolean>, deadlineMs: number,
   nowMs: () => number): Promise<boolean> {
@@ -98,19 +92,40 @@ function compareBook(label: string, have: Sides, truth: Sides): string | undefin
   return `${label}: ${side}`;
 }
 
-function lastSimTradeId(sim: KrakenSimulator, symbol: string): number | undefined {
-  return sim.trades(symbol).at(-1)?.tradeId;
+/**
+ * The id of the market's last trade a trades bot must hold: the very last (a venue that replays recent trades on
+ * a new subscription), or, for a venue without replay, the last one not made inside an outage window: trades the
+ * gateway could not receive are allowed missing (it may still have caught a later one, so "at least").
+ */
+function dueTradeIds(sim: MarketTruth, symbols: readonly string[], outages: readonly OutageWindow[] | undefined): Map<string, number | undefined> {
+  const due = new Map<string, number | undefined>();
+  for (const symbol of symbols) {
+    if (outages === undefined || outages.length === 0) {
+      due.set(symbol, sim.lastTradeId(symbol));
+      continue;
+    }
+    const trades = sim.trades(symbol);
+    let last: number | undefined;
+    for (let i = trades.length - 1; i >= 0 && last === undefined; i--) {
+      const at = trades[i]!.atMs;
+      if (!outages.some((w) => at >= w.fromMs - OUTAGE_MARGIN_MS && at <= w.toMs + OUTAGE_MARGIN_MS)) last = trades[i]!.id;
+    }
+    due.set(symbol, last);
+  }
+  return due;
 }
 
 /**
  * Pauses the simulator's market, waits (bounded) until every bot's book at its depth equals sim.trueBook and
- * every trades bot holds the market's latest trade, records what still differs, and resumes the market.
+ * every trades bot holds the market's latest trade (with `outages`: the latest made outside them), records what
+ * still differs, and resumes the market.
  */
-export async function checkAgainstTruth(sim: KrakenSimulator, bots: readonly SoakBot[], gateway: SoakGateway,
-  symbols: readonly string[], nowMs: () => number, deadlineMs = 1500): Promise<TruthCheck> {
+export async function checkAgainstTruth(sim: MarketTruth, bots: readonly SoakBot[], gateway: SoakGateway,
+  symbols: readonly string[], nowMs: () => number, outages?: () => readonly OutageWindow[], deadlineMs = 1500): Promise<TruthCheck> {
   sim.pauseMarket();
   const pausedAt = nowMs();
   try {
+    const due = dueTradeIds(sim, symbols, outages?.());
     const bookProblems = (): string[] => {
       const out: string[] = [];
       for (const bot of bots) {
@@ -128,9 +143,9 @@ export async function checkAgainstTruth(sim: KrakenSimulator, bots: readonly Soa
       for (const bot of bots) {
         if (!bot.role.trades) continue;
         for (const symbol of symbols) {
-          const want = lastSimTradeId(sim, symbol);
+          const want = due.get(symbol);
           const have = bot.lastTradeId(symbol);
-          if (want !== undefined && have !== want) out.push({ bot: bot.label, symbol, lastReceived: have, marketLast: want });
+          if (want !== undefined && (have === undefined || have < want)) out.push({ bot: bot.label, symbol, lastReceived: have, marketLast: want });
         }
       }
       return out;
@@ -152,12 +167,6 @@ export async function checkAgainstTruth(sim: KrakenSimulator, bots: readonly Soa
   }
 }
 
-/** A time span in which the upstream connection was replaced: trades may be lost beyond the venue's replay. */
-export interface OutageWindow {
-  readonly fromMs: number;
-  readonly toMs: number;
-}
-
 export interface TradeAnalysis {
   readonly tradesReceived: number;
   readonly duplicates: number;
@@ -166,41 +175,41 @@ export interface TradeAnalysis {
   readonly contentMismatches: number;
   /** Missing ids the gateway should have delivered: while connected, or within the venue's replay. */
   readonly lost: number;
-  /** Missing ids during a reconnect, beyond the venue's 50-trade replay: allowed, reported. */
+  /** Missing ids during a reconnect, beyond the venue's trade replay (Kraken 50, Binance none): allowed, reported. */
   readonly missingDuringOutage: number;
   /** Of `lost`: during a reconnect, but covered by the venue's replay on the new connection. */
   readonly missingWithinReplay: number;
+  /** The venue's trade replay on a new subscription that the figures assume. */
+  readonly venueReplay: number;
   readonly details: string[];
 }
 
-const OUTAGE_MARGIN_MS = 100;
-/** Kraken answers a trade subscription (snapshot: true, the gateway's default) with its last 50 trades. */
-export const VENUE_TRADE_REPLAY = 50;
 const MAX_DETAILS = 30;
 
 /**
  * Per trades bot and symbol, from the bot's first trade on (the gateway replays no history to a new
  * subscriber) until `untilMs` (the last time the market was paused and every trade had to have arrived):
  * each trade once, in the simulator's order (ids increase), as the simulator made it; a gap in the simulator's
- * id sequence only where the missing trades happened inside an outage window.
+ * id sequence only where the missing trades happened inside an outage window and beyond the venue's replay of its
+ * last `venueReplay` trades to a new subscription (Kraken 50; Binance 0: every trade of an outage is excused).
  */
-export function analyzeTrades(sim: KrakenSimulator, bots: readonly SoakBot[], symbols: readonly string[],
-  outages: readonly OutageWindow[], untilMs: number | undefined): TradeAnalysis {
+export function analyzeTrades(sim: MarketTruth, bots: readonly SoakBot[], symbols: readonly string[],
+  outages: readonly OutageWindow[], untilMs: number | undefined, venueReplay: number): TradeAnalysis {
   let tradesReceived = 0, duplicates = 0, outOfOrder = 0, contentMismatches = 0, lost = 0, missingDuringOutage = 0;
   let missingWithinReplay = 0;
   const details: string[] = [];
   const detail = (text: string): void => {
     if (details.length < MAX_DETAILS) details.push(text);
   };
-  // A missing trade is excused only if it happened during an outage AND at least 50 newer trades existed by the
-  // outage's end: the resubscribe (at or before that end) replayed the last 50, which then could not include it.
-  const excused = (trade: SimTrade, lastIdAt: (atMs: number) => number): 'outage' | 'replayed' | undefined => {
-    const atMs = Date.parse(trade.timestamp);
+  // A missing trade is excused only if it happened during an outage AND at least `venueReplay` newer trades existed by
+  // the outage's end: the resubscribe (at or before that end) replayed that many, which then could not include it.
+  const excused = (trade: TruthTrade, lastIdAt: (atMs: number) => number): 'outage' | 'replayed' | undefined => {
+    const atMs = trade.atMs;
     const window = outages.find((w) => atMs >= w.fromMs - OUTAGE_MARGIN_MS && atMs <= w.toMs + OUTAGE_MARGIN_MS);
     if (window === undefined) return undefined;
-    return lastIdAt(window.toMs + OUTAGE_MARGIN_MS) - trade.tradeId >= VENUE_TRADE_REPLAY ? 'outage' : 'replayed';
+    return lastIdAt(window.toMs + OUTAGE_MARGIN_MS) - trade.id >= venueReplay ? 'outage' : 'replayed';
   };
-  const classifyGap = (label: string, from: number, to: number, simTrades: ReadonlyMap<number, SimTrade>,
+  const classifyGap = (label: string, from: number, to: number, simTrades: ReadonlyMap<number, TruthTrade>,
     lastIdAt: (atMs: number) => number): void => {
     let gapLost = 0;
     let replayed = 0;
@@ -215,13 +224,13 @@ export function analyzeTrades(sim: KrakenSimulator, bots: readonly SoakBot[], sy
       lost += gapLost;
       missingWithinReplay += replayed;
       detail(`${label}: ${gapLost} trade(s) after ${from}${Number.isFinite(to) ? ` and before ${to}` : ''} lost: ${replayed} in an outage`
-        + ` but within the venue's ${VENUE_TRADE_REPLAY}-trade replay, ${gapLost - replayed} while connected`);
+        + ` but within the venue's ${venueReplay}-trade replay, ${gapLost - replayed} while connected`);
     }
   };
   for (const symbol of symbols) {
     const all = sim.trades(symbol);
-    const simTrades = new Map(all.map((trade) => [trade.tradeId, trade]));
-    const times = all.map((trade) => Date.parse(trade.timestamp));
+    const simTrades = new Map(all.map((trade) => [trade.id, trade]));
+    const times = all.map((trade) => trade.atMs);
     /** Id of the market's last trade at `atMs` (trades are in time order): binary search. */
     const lastIdAt = (atMs: number): number => {
       let low = 0;
@@ -231,7 +240,7 @@ export function analyzeTrades(sim: KrakenSimulator, bots: readonly SoakBot[], sy
         if (times[mid]! <= atMs) low = mid + 1;
         else high = mid;
       }
-      return low === 0 ? 0 : all[low - 1]!.tradeId;
+      return low === 0 ? 0 : all[low - 1]!.id;
     };
     // The market's last trade by the last full check: everything up to it must have been delivered.
     const lastDue = untilMs === undefined ? undefined : lastIdAt(untilMs);
@@ -267,5 +276,5 @@ export function analyzeTrades(sim: KrakenSimulator, bots: readonly SoakBot[], sy
     }
   }
   return { tradesReceived, duplicates, outOfOrder, contentMismatches, lost, missingDuringOutage,
-    missingWithinReplay, details };
+    missingWithinReplay, venueReplay, details };
 }

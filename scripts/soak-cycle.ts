@@ -1,16 +1,15 @@
 // One fault cycle of the soak: scrape, inject (and finish) the fault, measure detection and recovery, check
 // every book and the trades against the simulator with the market paused, scrape again, judge.
-import type { KrakenSimulator } from '../src/sim/kraken/server.ts';
 import type { SoakBot } from './soak-bot.ts';
 import { checkAgainstTruth, describeTradeLags, waitAllLive, waitUntil, type TruthCheck } from './soak-checks.ts';
-import { describePlan, detectionAt, runFault, type FaultContext, type FaultPlan } from './soak-faults.ts';
-import { SOAK_KRAKEN_TIMINGS, type SoakGateway } from './soak-gateway.ts';
-import { faultDeltas, processSample, totalOf, type ProcessSample } from './soak-metrics.ts';
+import type { SoakGateway } from './soak-gateway.ts';
+import { faultDeltas, processSample, totalOf, type FaultMetricDeltas, type ProcessSample } from './soak-metrics.ts';
 import type { FaultRecord } from './soak-report.ts';
 import type { UpstreamWatch } from './soak-upstream.ts';
+import { describePlan, type FaultContext, type FaultPlan, type FaultProcedureResult, type SoakVenue } from './soak-venue.ts';
 
 export interface CycleEnv {
-  readonly sim: KrakenSimulator;
+  readonly venue: SoakVenue;
   readonly gateway: SoakGateway;
   readonly bots: readonly SoakBot[];
   readonly symbols: readonly string[];
@@ -48,41 +47,72 @@ function checkFailures(index: number, check: TruthCheck, env: CycleEnv): string[
     ...check.gatewayMismatches.map((m) => `gateway store differs from truth: ${m}`), ...lagLines];
 }
 
+function snapshotsSent(bots: readonly SoakBot[]): number {
+  return bots.reduce((sum, bot) => sum + (bot.counts['book_snapshot'] ?? 0), 0);
+}
+
+/** A fault bots must not see: no status left live, no book_snapshot reset (seq contiguity is the bots' own check). */
+function visibleEffects(bots: readonly SoakBot[], snapshotsBefore: number, metrics: FaultMetricDeltas): string[] {
+  const statuses = bots.flatMap((bot) => bot.statuses);
+  const snapshots = snapshotsSent(bots) - snapshotsBefore;
+  if (statuses.length === 0 && snapshots === 0) return [];
+  const first = statuses[0];
+  const context = `rotations ${JSON.stringify(metrics.rotations)}, reconnects ${JSON.stringify(metrics.reconnects)}, resyncs ${JSON.stringify(metrics.resyncs)}`;
+  return [`bots saw it: ${statuses.length} non-live status(es)${first === undefined ? '' : ` (first: bot ${first.bot} ${first.symbol} ${first.state}/${first.reason})`},`
+    + ` ${snapshots} book_snapshot(s); ${context}`];
+}
+
+interface Timing {
+  readonly startedAtMs: number;
+  readonly detectMs: number | undefined;
+  readonly recoverMs: number | undefined;
+}
+
+/**
+ * Detect/recover: a disruptive fault from the bots (first status showing it, every book live again); one bots must
+ * not see from what the venue saw of the gateway (its reaction started, e.g. a new connection; and was complete).
+ */
+function timing(plan: FaultPlan, injectedAtMs: number, procedure: FaultProcedureResult, firstStatusAtMs: number | undefined,
+  liveAt: number | undefined): Timing {
+  const startedAtMs = procedure.startedAtMs ?? injectedAtMs;
+  const since = (at: number | undefined): number | undefined => (at === undefined ? undefined : at - startedAtMs);
+  if (plan.disrupts && (firstStatusAtMs !== undefined || plan.maySpareBots !== true)) {
+    return { startedAtMs, detectMs: since(firstStatusAtMs), recoverMs: since(liveAt) };
+  }
+  return { startedAtMs, detectMs: since(procedure.reactedAtMs), recoverMs: since(procedure.settledAtMs) };
+}
+
 export async function runFaultCycle(index: number, plan: FaultPlan, budgetPacingMs: number, env: CycleEnv): Promise<FaultRecord> {
-  const { sim, gateway, bots, nowMs, recoverDeadlineMs } = env;
+  const { venue, gateway, bots, nowMs, recoverDeadlineMs } = env;
   const before = await gateway.metrics();
   env.samples.push(processSample(before));
   const violationsBefore = violationTotal(bots);
+  const snapshotsBefore = snapshotsSent(bots);
   for (const bot of bots) bot.markFault();
   const detected = (reason?: string): boolean => bots.some((bot) => bot.firstStatus(reason) !== undefined);
   const ctx: FaultContext = {
-    sim, nowMs, detected, staleAfterMs: SOAK_KRAKEN_TIMINGS.staleAfterMs, recoverDeadlineMs,
+    nowMs, detected, recoverDeadlineMs, upstream: env.upstream, metrics: () => gateway.metrics(),
+    nextRotationAt: () => gateway.nextRotationAt(),
     waitUntil: (condition, deadlineMs) => waitUntil(condition, deadlineMs, nowMs),
   };
   const injectedAtMs = nowMs();
-  const injectedAt = new Date(injectedAtMs).toISOString();
-  if (plan.kind === 'stall') env.upstream.stallStarted(injectedAtMs);
-  const procedure = await runFault(plan, ctx);
+  const procedure = await venue.runFault(plan, ctx);
   const failures = [...procedure.problems];
   const left = Math.max(0, recoverDeadlineMs - (nowMs() - injectedAtMs));
-  const liveAt = await waitAllLive(bots, gateway, left, nowMs, () => !plan.disrupts || detected());
-  const firstStatus = bots.map((bot) => detectionAt(plan, bot.statuses)).filter((s) => s !== undefined)
+  // A fault that may spare the bots has played out when its procedure returns.
+  const liveAt = await waitAllLive(bots, gateway, left, nowMs, () => !plan.disrupts || plan.maySpareBots === true || detected());
+  const firstStatus = bots.map((bot) => venue.detectionAt(plan, bot.statuses)).filter((s) => s !== undefined)
     .sort((a, b) => a.atMs - b.atMs)[0];
-  const detectMs = firstStatus === undefined ? undefined : firstStatus.atMs - injectedAtMs;
-  if (plan.disrupts && firstStatus === undefined) {
+  if (plan.disrupts && plan.maySpareBots !== true && firstStatus === undefined) {
     failures.push(`no bot was told (no status showing it${plan.detectReason === undefined ? '' : `, e.g. reason ${plan.detectReason}`}): the gateway did not notice`);
   }
   if (liveAt === undefined) failures.push(`not recovered within ${recoverDeadlineMs} ms: ${await notLiveEvidence(env)}`);
-  const check = liveAt === undefined ? undefined : await checkAgainstTruth(sim, bots, gateway, env.symbols, nowMs);
+  const outages = venue.tradeReplay === 0 ? () => venue.outages(env.upstream) : undefined;
+  const check = liveAt === undefined ? undefined : await checkAgainstTruth(venue.truth, bots, gateway, env.symbols, nowMs, outages);
   if (check !== undefined) failures.push(...checkFailures(index, check, env));
-  const after = await gateway.metrics();
-  const metrics = faultDeltas(before, after);
-  if (plan.kind === 'corrupt-checksum' && metrics.checksumMismatches < 1) failures.push('mgw_book_checksum_mismatches_total did not count the bad checksum');
-  if (plan.kind === 'reject-503' || plan.kind === 'reject-429') {
-    const status = plan.kind === 'reject-503' ? '503' : '429';
-    const counted = metrics.handshakeRejections[status] ?? 0;
-    if (counted < plan.rejections!) failures.push(`mgw_upstream_handshake_rejections_total{status="${status}"} +${counted}, expected +${plan.rejections}`);
-  }
+  const metrics = faultDeltas(before, await gateway.metrics());
+  if (!plan.disrupts) failures.push(...visibleEffects(bots, snapshotsBefore, metrics));
+  failures.push(...(procedure.judge?.(metrics) ?? []));
   const newViolations = violationTotal(bots) - violationsBefore;
   if (newViolations > 0) {
     const examples = bots.flatMap((bot) => bot.violations.slice(-2)).slice(-3);
@@ -90,10 +120,9 @@ export async function runFaultCycle(index: number, plan: FaultPlan, budgetPacing
   }
   const notes = [...procedure.notes];
   if (totalOf(metrics.reconnects) > 0) notes.push(`reconnects: ${Object.entries(metrics.reconnects).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  const { startedAtMs, detectMs, recoverMs } = timing(plan, injectedAtMs, procedure, firstStatus?.atMs, liveAt);
   return {
-    index, kind: plan.kind, plan: describePlan(plan), injectedAt, budgetPacingMs, detectMs, firstStatus,
-    // A fault that needs no action (heartbeats) has nothing to recover from: no recovery time.
-    recovered: liveAt !== undefined, recoverMs: liveAt === undefined || !plan.disrupts ? undefined : liveAt - injectedAtMs,
-    check, metrics, notes, failures,
+    index, kind: plan.kind, variant: procedure.variant, plan: describePlan(plan), injectedAt: new Date(startedAtMs).toISOString(), budgetPacingMs, detectMs,
+    firstStatus, recovered: liveAt !== undefined, recoverMs, check, metrics, notes, failures,
   };
 }

@@ -11,12 +11,16 @@ import { MetricsScrape } from './soak-metrics.ts';
 export interface SoakGatewayOptions {
   readonly repoRoot: string;
   readonly runDir: string;
-  readonly krakenUrl: string;
-  readonly symbols: readonly string[];
-  readonly budgetAttempts: number;
-  readonly budgetWindowMs: number;
-  readonly resyncBudget: number | undefined;
+  /** The venue under soak: bots, /v1/books and /v1/status are read for it. */
+  readonly exchange: string;
+  /** The config file's `exchanges` block (the venue pointed at its simulator, the others off). */
+  readonly exchanges: Record<string, unknown>;
   readonly nowMs: () => number;
+}
+
+interface ConnectionStatus {
+  readonly attemptsInBudgetWindow?: number;
+  readonly nextRotationAt?: string | null;
 }
 
 export interface BookHttp {
@@ -25,15 +29,10 @@ export interface BookHttp {
   readonly asks: [string, string][];
 }
 
-/** Watchdog timings of the soak (schema minimums respected: the daemon validates its config). */
-export const SOAK_KRAKEN_TIMINGS = {
-  bookDepth: 25, pingIntervalMs: 1000, pongTimeoutMs: 1500, staleAfterMs: 3000, subscribeAckTimeoutMs: 1000,
-  snapshotTimeoutMs: 1000, connectTimeoutMs: 1000,
-} as const;
-
 /**
- * Reconnect delays scaled to simulator time: the simulator bans nobody, so a 429 need not be waited out for
- * Kraken's 10 minutes (rateLimitedDelayMs) and maintenance is over in moments. Still floors the gateway must honour.
+ * Reconnect delays scaled to simulator time (every venue): the simulator bans nobody, so a 429 need not be waited
+ * out for Kraken's 10 minutes (rateLimitedDelayMs) and maintenance is over in moments. Still floors the gateway must
+ * honour.
  */
 export const SOAK_RECONNECT_DELAYS = { minDelayMs: 50, maxDelayMs: 2000, maintenanceDelayMs: 500, rateLimitedDelayMs: 1000 } as const;
 
@@ -73,15 +72,13 @@ export class SoakGateway {
 
   /** Writes the config, starts the daemon and waits (bounded) until /healthz answers. */
   async start(deadlineMs = 20_000): Promise<void> {
-    const { repoRoot, runDir, krakenUrl, symbols, budgetAttempts, budgetWindowMs, resyncBudget } = this.options;
+    const { repoRoot, runDir, exchanges } = this.options;
     await mkdir(this.logDir, { recursive: true });
     this.port = await freePort();
     const configFile = join(runDir, 'gateway.json');
     const config = {
       server: { host: '127.0.0.1', port: this.port },
-      exchanges: { kraken: { enabled: true, url: krakenUrl, symbols, ...SOAK_KRAKEN_TIMINGS,
-        ...(resyncBudget === undefined ? {} : { resyncBudget }),
-        reconnect: { ...SOAK_RECONNECT_DELAYS, budgetAttempts, budgetWindowMs } } },
+      exchanges,
       logging: { dir: this.logDir, level: 'info', prettyOnTty: false },
     };
     this.config = config;
@@ -145,18 +142,29 @@ export class SoakGateway {
     return MetricsScrape.parse(text, this.options.nowMs());
   }
 
+  /** The venue's upstream connections as /v1/status reports them. */
+  private async connections(): Promise<ConnectionStatus[]> {
+    const status = await (await this.get('/v1/status')).json() as {
+      exchanges?: Record<string, { connections?: ConnectionStatus[] } | undefined>;
+    };
+    return status.exchanges?.[this.options.exchange]?.connections ?? [];
+  }
+
   /** Connection attempts the gateway counts in its budget window now (sum over its upstream connections). */
   async attemptsInBudgetWindow(): Promise<number> {
-    const status = await (await this.get('/v1/status')).json() as {
-      exchanges?: { kraken?: { connections?: { attemptsInBudgetWindow?: number }[] } };
-    };
-    const connections = status.exchanges?.kraken?.connections ?? [];
     // The budget is shared by a venue's connections: each reports the same shared count.
-    return Math.max(0, ...connections.map((connection) => connection.attemptsInBudgetWindow ?? 0));
+    return Math.max(0, ...(await this.connections()).map((connection) => connection.attemptsInBudgetWindow ?? 0));
+  }
+
+  /** When the gateway plans its next lifetime rotation (epoch ms), if it plans one. */
+  async nextRotationAt(): Promise<number | undefined> {
+    const planned = (await this.connections()).flatMap((connection) =>
+      (typeof connection.nextRotationAt === 'string' ? [Date.parse(connection.nextRotationAt)] : []));
+    return planned.length === 0 ? undefined : Math.min(...planned);
   }
 
   async book(symbol: string, depth: number): Promise<BookHttp> {
-    const response = await this.get(`/v1/books/kraken/${symbol.replace('/', '-')}?depth=${depth}`);
+    const response = await this.get(`/v1/books/${this.options.exchange}/${symbol.replace('/', '-')}?depth=${depth}`);
     if (!response.ok) throw new Error(`/v1/books ${symbol} answered ${response.status}`);
     return await response.json() as BookHttp;
   }

@@ -67,6 +67,12 @@ export interface FaultMetricDeltas {
   readonly handshakeRejections: Record<string, number>;
   readonly connectBudgetWaits: number;
   readonly tradesDeduplicated: number;
+  /** REST snapshot requests answered, by status ("network": no answer). */
+  readonly restRequests: Record<string, number>;
+  /** REST answers that paused every request (429, 418). */
+  readonly restRateLimited: Record<string, number>;
+  /** Finished make-before-break rotations, by outcome (handed_over, timed_out). */
+  readonly rotations: Record<string, number>;
 }
 
 export function faultDeltas(before: MetricsScrape, after: MetricsScrape): FaultMetricDeltas {
@@ -78,6 +84,9 @@ export function faultDeltas(before: MetricsScrape, after: MetricsScrape): FaultM
     handshakeRejections: labelDelta(before, after, 'mgw_upstream_handshake_rejections_total', 'status'),
     connectBudgetWaits: diff('mgw_connect_budget_waits_total'),
     tradesDeduplicated: diff('mgw_trades_deduplicated_total'),
+    restRequests: labelDelta(before, after, 'mgw_rest_snapshot_requests_total', 'status'),
+    restRateLimited: labelDelta(before, after, 'mgw_rest_rate_limited_total', 'status'),
+    rotations: labelDelta(before, after, 'mgw_upstream_rotations_total', 'outcome'),
   };
 }
 

@@ -4,21 +4,22 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StatusSeen } from './soak-bot.ts';
 import type { TradeAnalysis, TruthCheck } from './soak-checks.ts';
-import type { FaultKind } from './soak-faults.ts';
 import type { FaultMetricDeltas, ProcessSample } from './soak-metrics.ts';
 
 export interface FaultRecord {
   readonly index: number;
-  readonly kind: FaultKind;
+  readonly kind: string;
+  /** Which course a fault with several possible ones took (reported as a row of its own). */
+  readonly variant: string | undefined;
   readonly plan: string;
   readonly injectedAt: string;
   /** Waited for the connect budget before injecting. */
   readonly budgetPacingMs: number;
-  /** Fault → first non-live status at any bot (undefined: none seen). */
+  /** Fault → first non-live status at any bot; a fault bots must not see: → the gateway's upstream reaction. */
   readonly detectMs: number | undefined;
   readonly firstStatus: StatusSeen | undefined;
   readonly recovered: boolean;
-  /** Fault → every bot live on every symbol and /readyz 200. */
+  /** Fault → every bot live on every symbol and /readyz 200; a fault bots must not see: → its reaction complete. */
   readonly recoverMs: number | undefined;
   readonly check: TruthCheck | undefined;
   readonly metrics: FaultMetricDeltas;
@@ -57,9 +58,12 @@ export interface SoakTotals {
   /** Time the soak held a fault back so the gateway's connect budget kept room for it. */
   readonly budgetPacingMs: number;
   readonly protocolViolations: number;
+  /** The simulator's own counters (connections, REST requests, message-rate closes…). */
+  readonly venue: Record<string, number>;
 }
 
 export interface SoakResult {
+  readonly venue: string;
   readonly startedAt: string;
   readonly options: Record<string, unknown>;
   readonly gatewayConfig: Record<string, unknown>;
@@ -95,9 +99,12 @@ function summarizeGroup(kind: string, records: readonly FaultRecord[]): KindSumm
   };
 }
 
+const rowLabel = (record: FaultRecord): string => (record.variant === undefined ? record.kind : `${record.kind} (${record.variant})`);
+
+/** One row per fault kind (per course taken, for a kind with several), in the order of `kinds`, then "all". */
 export function summarizeByKind(records: readonly FaultRecord[], kinds: readonly string[]): KindSummary[] {
-  const rows = kinds.map((kind) => summarizeGroup(kind, records.filter((r) => r.kind === kind)))
-    .filter((row) => row.count > 0);
+  const labels = kinds.flatMap((kind) => [...new Set(records.filter((r) => r.kind === kind).map(rowLabel))].sort());
+  const rows = labels.map((label) => summarizeGroup(label, records.filter((r) => rowLabel(r) === label)));
   rows.push(summarizeGroup('all', records));
   return rows;
 }
@@ -120,10 +127,12 @@ export function formatKindTable(rows: readonly KindSummary[]): string {
 export function formatReport(result: SoakResult): string {
   const { totals, trades, process: proc } = result;
   const lines = [
-    '', `== soak: ${result.faults.length} faults in ${(result.durationMs / 60_000).toFixed(1)} min, seed ${String(result.options.seed)}`
+    '', `== ${result.venue} soak: ${result.faults.length} faults in ${(result.durationMs / 60_000).toFixed(1)} min, seed ${String(result.options.seed)}`
       + `${result.interrupted ? ' (interrupted)' : ''} ==`,
     '(ms; detect = fault → first non-live status at a bot; recover = fault → every bot live on every symbol and /readyz 200;',
-    ' stop-heartbeats needs no action: "-" and no status is the pass; book mismatch = faults after which a bot ≠ truth, must be 0)', '',
+    ' a fault bots must not see passes with no status and no snapshot reset; its detect = fault → the gateway\'s new upstream',
+    ' connection, recover = fault → the handover done (a lifetime rotation counts from its new connection), "-" = nothing needed;',
+    ' a kind with several possible courses has a row per course; book mismatch = faults after which a bot ≠ truth, must be 0)', '',
     formatKindTable(result.byKind), '',
     `upstream frames       ${totals.upstreamFrames}`,
     `messages to bots      ${counts(totals.messagesToBots)} (bots received ${totals.messagesReceivedByBots})`,
@@ -134,8 +143,10 @@ export function formatReport(result: SoakResult): string {
       + ` soak paced itself ${(totals.budgetPacingMs / 1000).toFixed(1)} s to stay inside it`,
     `trades                ${trades.tradesReceived} received by trades bots; duplicates ${trades.duplicates}, out of order`
       + ` ${trades.outOfOrder}, wrong content ${trades.contentMismatches}, lost ${trades.lost} (${trades.missingWithinReplay} of them in an`
-      + ` outage but within the venue's 50-trade replay); missed in outages beyond the replay (allowed) ${trades.missingDuringOutage}`,
+      + ` outage but within the venue's ${trades.venueReplay}-trade replay); missed in outages${trades.venueReplay > 0 ? ' beyond the replay' : ''}`
+      + ` (allowed) ${trades.missingDuringOutage}`,
     `protocol violations   ${totals.protocolViolations}`,
+    `simulator             ${counts(totals.venue)}`,
     `gateway process       RSS ${mb(proc.start?.rssBytes)} → ${mb(proc.end?.rssBytes)}, heap ${mb(proc.start?.heapUsedBytes)} → `
       + `${mb(proc.end?.heapUsedBytes)}, event-loop lag p99 ${proc.start?.eventLoopLagP99Ms.toFixed(2) ?? '-'} ms → `
       + `${proc.end?.eventLoopLagP99Ms.toFixed(2) ?? '-'} ms (3 s quiet windows before the first and after the last fault; the lag figures include prom-client's 10 ms sampling interval)`,
@@ -150,10 +161,11 @@ export function formatReport(result: SoakResult): string {
   return lines.join('\n');
 }
 
-/** bench/results/soak-<ISO time>.json (colons replaced: the name must be valid on Windows). */
+/** bench/results/soak-<ISO time>.json, soak-<venue>-<ISO time>.json but for Kraken (colons replaced: valid on Windows). */
 export async function writeResult(result: SoakResult, outDir: string): Promise<string> {
   await mkdir(outDir, { recursive: true });
-  const file = join(outDir, `soak-${result.startedAt.replace(/:/g, '-').replace(/\.\d+Z$/, 'Z')}.json`);
+  const prefix = result.venue === 'kraken' ? 'soak' : `soak-${result.venue}`;
+  const file = join(outDir, `${prefix}-${result.startedAt.replace(/:/g, '-').replace(/\.\d+Z$/, 'Z')}.json`);
   await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
   return file;
 }

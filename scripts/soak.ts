@@ -1,23 +1,25 @@
-// `npm run soak [-- options]`: a chaos soak. The real gateway daemon runs against the Kraken simulator with
-// bots at mixed depths; a fault is injected every few seconds in a seeded random order; after each one the
-// soak waits for every book to be live again and checks every bot's book and trades against the simulator.
-// Prints a table per fault kind and writes bench/results/soak-<ISO time>.json. Exit 1 if any check failed.
-// Bounded: every wait has a deadline, fault injection stops after --minutes, then the run stops itself.
+// `npm run soak [-- options]`: a chaos soak. The real gateway daemon runs against a venue simulator (Kraken by
+// default, `--venue binance`) with bots at mixed depths; a fault is injected every few seconds in a seeded random
+// order; after each one the soak waits for every book to be live again and checks every bot's book and trades
+// against the simulator. Prints a table per fault kind and writes bench/results/soak[-<venue>]-<ISO time>.json.
+// Exit 1 if any check failed. Bounded: every wait has a deadline, fault injection stops after --minutes, then the
+// run stops itself. The venue-specific parts (simulator, gateway config, faults) are behind SoakVenue.
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SeededRandom } from '../src/sim/seeded-random.ts';
-import { startKrakenSimulator, type KrakenSimulator } from '../src/sim/kraken/server.ts';
+import { startBinanceVenue } from './soak-binance.ts';
 import { BOT_ROLES, SoakBot } from './soak-bot.ts';
 import { analyzeTrades, checkAgainstTruth, describeTradeLags, waitAllLive } from './soak-checks.ts';
 import { runFaultCycle, type CycleEnv } from './soak-cycle.ts';
-import { planFault, describePlan } from './soak-faults.ts';
 import { SoakGateway } from './soak-gateway.ts';
+import { startKrakenVenue } from './soak-kraken.ts';
 import { processSample, type MetricsScrape, type ProcessSample } from './soak-metrics.ts';
 import { parseSoakArgs, SOAK_USAGE, SoakUsageError, type SoakOptions } from './soak-options.ts';
 import { UpstreamWatch } from './soak-upstream.ts';
 import { formatReport, summarizeByKind, writeResult, type FaultRecord, type SoakResult } from './soak-report.ts';
+import { describePlan, type SoakVenue } from './soak-venue.ts';
 
 const nowMs = (): number => performance.timeOrigin + performance.now();
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
@@ -62,11 +64,11 @@ interface RunState {
   lastCheckAtMs?: number;
 }
 
-async function soak(options: SoakOptions, sim: KrakenSimulator, gateway: SoakGateway, bots: SoakBot[], state: RunState): Promise<void> {
+async function soak(options: SoakOptions, venue: SoakVenue, gateway: SoakGateway, bots: SoakBot[], state: RunState): Promise<void> {
   const { symbols } = options;
   await gateway.start();
   for (let i = 0; i < options.bots; i++) {
-    bots.push(await SoakBot.connect(i + 1, gateway.wsUrl, symbols, BOT_ROLES[i % BOT_ROLES.length]!, nowMs));
+    bots.push(await SoakBot.connect(i + 1, gateway.wsUrl, venue.name, symbols, BOT_ROLES[i % BOT_ROLES.length]!, nowMs));
   }
   if (await waitAllLive(bots, gateway, START_DEADLINE_MS, nowMs) === undefined) {
     state.failures.push(`books not live ${START_DEADLINE_MS} ms after start-up`);
@@ -75,16 +77,16 @@ async function soak(options: SoakOptions, sim: KrakenSimulator, gateway: SoakGat
   state.start = await quietSample(gateway);
   const random = new SeededRandom(options.seed);
   state.upstream.start();
-  const env: CycleEnv = { sim, gateway, bots, symbols, nowMs, recoverDeadlineMs: options.recoverDeadlineMs, samples: state.samples,
+  const env: CycleEnv = { venue, gateway, bots, symbols, nowMs, recoverDeadlineMs: options.recoverDeadlineMs, samples: state.samples,
     lagSince: new Map(), upstream: state.upstream };
   const endAt = nowMs() + options.minutes * 60_000;
   let lastInjection = -Infinity;
   let unrecoveredInARow = 0;
-  console.log(`soak: injecting faults for ${options.minutes} min (seed ${options.seed}, ${bots.length} bots, ${symbols.join(',')})`);
+  console.log(`soak: injecting ${venue.name} faults for ${options.minutes} min (seed ${options.seed}, ${bots.length} bots, ${symbols.join(',')})`);
   while (!interrupted && nowMs() < endAt) {
     await sleep(Math.min(lastInjection + options.intervalMs, endAt) - nowMs());
     if (interrupted || nowMs() >= endAt) break;
-    const plan = planFault(random.pick(options.faults), random, symbols);
+    const plan = venue.planFault(random.pick(options.faults), random, symbols);
     const pacingFrom = nowMs();
     if (!(await paceToBudget(gateway, plan.cost, options, endAt, state.attempts))) {
       state.pacedAtEndMs = nowMs() - pacingFrom;
@@ -109,7 +111,8 @@ async function soak(options: SoakOptions, sim: KrakenSimulator, gateway: SoakGat
   if (!allLive) {
     state.failures.push(`books not all live at the end of the run (${options.recoverDeadlineMs} ms after the last fault)`);
   } else {
-    const last = await checkAgainstTruth(sim, bots, gateway, symbols, nowMs);
+    const outages = venue.tradeReplay === 0 ? () => venue.outages(state.upstream) : undefined;
+    const last = await checkAgainstTruth(venue.truth, bots, gateway, symbols, nowMs, outages);
     state.lastCheckAtMs = last.pausedAtMs;
     const tradesBots = bots.filter((bot) => bot.role.trades).length;
     for (const problem of [...last.bookMismatches, ...last.gatewayMismatches, ...describeTradeLags(last.tradeLags, tradesBots)
@@ -119,13 +122,13 @@ async function soak(options: SoakOptions, sim: KrakenSimulator, gateway: SoakGat
   state.final = await gateway.metrics();
 }
 
-function buildResult(options: SoakOptions, startedAt: string, startedMs: number, sim: KrakenSimulator, gateway: SoakGateway,
+function buildResult(options: SoakOptions, startedAt: string, startedMs: number, venue: SoakVenue, gateway: SoakGateway,
   bots: readonly SoakBot[], state: RunState, gatewayExitCode: number | null): SoakResult {
   const { records } = state;
-  const trades = analyzeTrades(sim, bots, options.symbols, state.upstream.outages(),
-    state.lastCheckAtMs === 0 ? undefined : state.lastCheckAtMs);
+  const trades = analyzeTrades(venue.truth, bots, options.symbols, venue.outages(state.upstream),
+    state.lastCheckAtMs === 0 ? undefined : state.lastCheckAtMs, venue.tradeReplay);
   const final = state.final;
-  const connectAttempts = sim.connectionsAccepted + sim.handshakesRejected;
+  const connectAttempts = venue.connectAttempts();
   const durationMs = nowMs() - startedMs;
   const totals = {
     upstreamFrames: final?.sum('mgw_upstream_frames_received_total') ?? 0,
@@ -139,12 +142,14 @@ function buildResult(options: SoakOptions, startedAt: string, startedMs: number,
     connectBudgetWaits: final?.sum('mgw_connect_budget_waits_total') ?? 0,
     budgetPacingMs: records.reduce((sum, r) => sum + r.budgetPacingMs, 0) + state.pacedAtEndMs,
     protocolViolations: bots.reduce((sum, bot) => sum + bot.violationCount, 0),
+    venue: venue.counters(),
   };
   const failures = [...records.flatMap((r) => r.failures.map((f) => `#${r.index} ${r.plan}: ${f}`)), ...state.failures];
   if (trades.duplicates + trades.outOfOrder + trades.contentMismatches + trades.lost > 0) {
     failures.push(`trades: ${trades.duplicates} duplicate(s), ${trades.outOfOrder} out of order, ${trades.contentMismatches} wrong,`
       + ` ${trades.lost} lost: ${trades.details.slice(0, 5).join(' | ')}`);
   }
+  failures.push(...venue.finalChecks());
   if (state.attempts.max > options.budgetAttempts) failures.push(`gateway counted ${state.attempts.max} attempts in its budget window (budget ${options.budgetAttempts})`);
   if (durationMs <= options.budgetWindowMs && connectAttempts > options.budgetAttempts) {
     failures.push(`the venue saw ${connectAttempts} connection attempts within one budget window (budget ${options.budgetAttempts})`);
@@ -156,7 +161,7 @@ function buildResult(options: SoakOptions, startedAt: string, startedMs: number,
   }
   const violations = bots.flatMap((bot) => bot.violations);
   return {
-    startedAt, options: { ...options }, gatewayConfig: gateway.config, durationMs, interrupted, faults: records,
+    venue: venue.name, startedAt, options: { ...options }, gatewayConfig: gateway.config, durationMs, interrupted, faults: records,
     byKind: summarizeByKind(records, options.faults), totals, trades,
     process: { start: state.start, end: state.end, samples: state.samples, gatewayExitCode,
       botsSawShutdown: bots.length > 0 && bots.every((bot) => bot.sawShutdown) },
@@ -181,9 +186,8 @@ async function main(argv: readonly string[]): Promise<number> {
   const startedAt = new Date(startedMs).toISOString();
   const repoRoot = fileURLToPath(new URL('..', import.meta.url));
   const runDir = await mkdtemp(join(tmpdir(), 'mgw-soak-'));
-  const sim = await startKrakenSimulator({ seed: options.seed, symbols: options.symbols });
-  const gateway = new SoakGateway({ repoRoot, runDir, krakenUrl: sim.url, symbols: options.symbols,
-    budgetAttempts: options.budgetAttempts, budgetWindowMs: options.budgetWindowMs, resyncBudget: options.resyncBudget, nowMs });
+  const venue = await (options.venue === 'binance' ? startBinanceVenue : startKrakenVenue)(options.seed, options.symbols);
+  const gateway = new SoakGateway({ repoRoot, runDir, exchange: venue.name, exchanges: venue.exchangesConfig(options), nowMs });
   process.once('exit', () => gateway.kill());
   process.on('SIGINT', () => {
     if (interrupted) process.exit(130);
@@ -192,9 +196,9 @@ async function main(argv: readonly string[]): Promise<number> {
   });
   const bots: SoakBot[] = [];
   const state: RunState = { records: [], failures: [], samples: [], attempts: { max: 0 }, pacedAtEndMs: 0,
-    upstream: new UpstreamWatch(sim, nowMs) };
+    upstream: new UpstreamWatch(venue.upstream, nowMs) };
   try {
-    await soak(options, sim, gateway, bots, state);
+    await soak(options, venue, gateway, bots, state);
   } catch (error) {
     state.failures.push(`soak aborted: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
   }
@@ -203,8 +207,8 @@ async function main(argv: readonly string[]): Promise<number> {
   for (const bot of bots) bot.expectClose();
   const gatewayExitCode = await gateway.stop();
   for (const bot of bots) bot.close();
-  await sim.stop();
-  const result = buildResult(options, startedAt, startedMs, sim, gateway, bots, state, gatewayExitCode);
+  await venue.stop();
+  const result = buildResult(options, startedAt, startedMs, venue, gateway, bots, state, gatewayExitCode);
   console.log(formatReport(result));
   console.log(`results: ${await writeResult(result, options.outDir)}`);
   return result.passed ? 0 : 1;
