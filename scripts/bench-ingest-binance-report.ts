@@ -2,6 +2,7 @@
 import {
   BINANCE_VARIANTS, type BinanceIngestReport, type BinanceVariantId, type GroupSummary, type Scope, type Spread,
 } from './bench-ingest-binance-summary.ts';
+import { printTable } from './text-table.ts';
 
 const LABELS: Record<BinanceVariantId, string> = {
   json: '(a) JSON.parse(text)',
@@ -11,11 +12,6 @@ const LABELS: Record<BinanceVariantId, string> = {
   ingest: '(b) SessionDriver.frame',
 };
 
-function table(rows: string[][], log: (line: string) => void): void {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  for (const row of rows) log(row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '));
-}
-
 const f = (n: number | null, digits = 3): string => (n === null ? '–' : n.toFixed(digits));
 const times = (n: number | null): string => (n === null ? '–' : `${n.toFixed(2)}×`);
 const spread = (s: Spread): string => (s.median === null ? '–' : `${times(s.median)} (rounds ${f(s.min, 2)}–${f(s.max, 2)})`);
@@ -23,7 +19,7 @@ const spread = (s: Spread): string => (s.median === null ? '–' : `${times(s.me
 function groupTable(g: GroupSummary, log: (line: string) => void): void {
   const json = g.variants.json;
   const over = (n: number | null, base: number | null): string => (n === null || base === null ? '–' : times(n / base));
-  table([
+  printTable([
     ['µs/frame (median round)', 'all frames', 'steady', 'snapshot', 'other', '× (a) all', '× (a) steady'],
     ...BINANCE_VARIANTS.map((id) => {
       const v = g.variants[id];
@@ -43,7 +39,7 @@ function breakdownTable(g: GroupSummary, log: (line: string) => void): void {
     ['store (apply, truncate, crossed check)', 'store'],
     ['driver (tracker, clocks, metrics, snapshot path)', 'driver'],
   ];
-  table([
+  printTable([
     ['(b) by stage (difference of medians)', 'all µs', 'of (b)', 'steady µs', 'of (b)'],
     ...rows.map(([label, key]) => [label, f(g.breakdown.all[key]), share(g.breakdown.all[key], 'all'),
       f(g.breakdown.steady[key]), share(g.breakdown.steady[key], 'steady')]),
@@ -72,7 +68,7 @@ export function printBinanceIngestReport(report: BinanceIngestReport, log: (line
   const cell = (s: GroupSummary, scope: Scope): string[] =>
     [f(s.variants.json[scope], scope === 'snapshot' ? 1 : 3), f(s.variants.ingest[scope], scope === 'snapshot' ? 1 : 3),
       times(s.ratios[scope].median)];
-  table([
+  printTable([
     ['entry', 'frames', 'steady', 'snap', 'other', '(a) all', '(b) all', 'all', '(a) steady', '(b) steady', 'steady',
       '(a) snap', '(b) snap', 'snap'],
     ...Object.entries(report.perCorpus).map(([name, s]) => [name.replace(/\.jsonl$/, ''), String(s.frames.all),

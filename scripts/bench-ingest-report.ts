@@ -1,5 +1,6 @@
 // Console tables for bench-ingest.ts.
 import type { IngestBenchReport, VariantId } from './bench-ingest.ts';
+import { printTable } from './text-table.ts';
 
 const LABELS: Record<VariantId, string> = {
   json: '(a) JSON.parse(text)',
@@ -10,17 +11,12 @@ const LABELS: Record<VariantId, string> = {
   fanout: '(c) (b) + Fanout flush',
 };
 
-function table(rows: string[][], log: (line: string) => void): void {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  for (const row of rows) log(row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '));
-}
-
 export function printIngestReport(report: IngestBenchReport, log: (line: string) => void): void {
   const f = (n: number, digits = 3): string => n.toFixed(digits);
   const json = report.variants.find((v) => v.id === 'json')!.microsPerFrame;
   log('');
   log(`median of ${report.options.rounds} rounds (${report.options.passes} passes each), ${report.node}, ${report.cpu}`);
-  table([
+  printTable([
     ['variant', 'µs/frame', 'rounds min–max', 'frames/s', '× (a)'],
     ...report.variants.map((v) => [
       LABELS[v.id], f(v.microsPerFrame), `${f(Math.min(...v.roundsMicrosPerFrame))}–${f(Math.max(...v.roundsMicrosPerFrame))}`,
@@ -38,7 +34,7 @@ export function printIngestReport(report: IngestBenchReport, log: (line: string)
   log('');
   log('(b) by stage (difference of medians), µs/frame:');
   const share = (n: number): string => `${f((100 * n) / ingest, 0)} %`;
-  table([
+  printTable([
     ['stage', 'µs/frame', 'of (b)'],
     ['parse (quote number tokens, JSON.parse, shape checks)', f(breakdown.parse), share(breakdown.parse)],
     ['session (wire → normalized events)', f(breakdown.session), share(breakdown.session)],
@@ -48,7 +44,7 @@ export function printIngestReport(report: IngestBenchReport, log: (line: string)
   ], log);
   log('');
   log('per capture (median µs/frame):');
-  table([
+  printTable([
     ['capture', 'frames', 'book msgs', '(a)', '(b)', '(b)/(a)', '(c)', '(c)/(a)'],
     ...report.corpus.map((c) => {
       const at = (id: VariantId): number => report.variants.find((v) => v.id === id)!.perCapture[c.file];
