@@ -48,6 +48,8 @@ export class SessionDriver {
   /** Clock read once per frame (or per open, tick, takeover); the events that produces use it. */
   private receivedAt = 0;
   readonly session: VenueSession;
+  /** When the last frame was received (the clock read `frame()` made). */
+  frameReceivedAt = 0;
   private readonly tracker: SubscriptionTracker;
   /** Trade subscriptions: rejected ones retried, acked-but-silent ones resubscribed (books: the tracker). */
   private readonly trades: TradeSubscriptionWatch;
@@ -96,7 +98,7 @@ export class SessionDriver {
 
   frame(text: string, bytes: number): void {
     const started = performance.now();
-    this.receivedAt = this.deps.now();
+    this.receivedAt = this.frameReceivedAt = this.deps.now();
     this.run(this.session.onFrame(text, this.receivedAt));
     this.deps.metrics.frameReceived(this.deps.exchange, bytes, (performance.now() - started) / 1000);
   }

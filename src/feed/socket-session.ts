@@ -110,13 +110,14 @@ export class SocketSession {
     });
     socket.on('ping', (payload) => this.sender.send({ pong: payload }, true));
     socket.on('message', (data, isBinary) => {
-      this.lastFrameAt = deps.now();
-      if (this.firstFrameAt === 0) this.firstFrameAt = this.lastFrameAt;
       if (isBinary) {
         deps.observe({ type: 'parse_error', exchange, connection: id, message: 'binary frame from a JSON venue' });
         return;
       }
       this.driver.frame(data.toString(), byteLength(data));
+      // The driver read the clock for this frame; no second read on the hot path.
+      this.lastFrameAt = this.driver.frameReceivedAt;
+      if (this.firstFrameAt === 0) this.firstFrameAt = this.lastFrameAt;
     });
     socket.on('close', (code, reason) => {
       this.closedByVenue = code !== 1006;
