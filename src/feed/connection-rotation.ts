@@ -54,7 +54,7 @@ export class ConnectionRotation {
     this.lifetimeTimer.unref();
   }
 
-  /** Open a successor now, unless one is already on its way (a shutdown notice during a rotation changes nothing). */
+  /** Open a successor now, unless one is already on its way (a second reason to rotate then changes nothing). */
   rotate(cause: RotationCause): void {
     const primary = this.host.primary();
     if (this.successor !== undefined || this.host.stopping() || primary === undefined || !primary.isOpen) return;
