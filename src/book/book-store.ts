@@ -38,13 +38,11 @@ export type ApplyResult =
       readonly expected?: number; readonly computed?: number };
 
 export interface BookRegistration {
-  /** Levels per side served (bots subscribe to 1..depth). */
-  readonly depth: number;
   /**
-   * Levels per side kept (≥ depth; default depth). Keeping levels below the served window keeps it whole when the
-   * levels above are removed (Binance: diffs reach far below the snapshot's depth).
+   * Levels per side kept and served (bots subscribe to 1..depth). Cutting every update back to it keeps the book a
+   * prefix of the venue's: levels learned from diffs below it could skip real levels that never changed.
    */
-  readonly keepLevels?: number;
+  readonly depth: number;
   readonly checksum?: BookChecksumFn;
   /** The checksum covers only the best N levels: an update deeper than that keeps the last verified value. */
   readonly checksumLevels?: number;
@@ -56,7 +54,6 @@ interface BookEntry {
   state: BookState;
   reason: BookStatusReason | undefined;
   depth: number;
-  keepLevels: number;
   book: OrderBook;
   exchangeTime: string;
   version: number;
@@ -88,7 +85,6 @@ export class BookStore {
     if (bySymbol === undefined) this.entries.set(exchange, bySymbol = new Map());
     const entry: BookEntry = {
       exchange, symbol, state: 'awaiting-snapshot', reason: undefined, depth: registration.depth,
-      keepLevels: Math.max(registration.depth, registration.keepLevels ?? registration.depth),
       book: new OrderBook(), exchangeTime: '', version: 0, checksum: registration.checksum,
       checksumLevels: registration.checksumLevels ?? Infinity, verifiedChecksum: undefined,
       trades: new TradeBuffer(this.options.tradeBufferSize),
@@ -166,7 +162,7 @@ export class BookStore {
     if (!wellFormed) {
       return { ok: false, reason: 'malformed_frame', message: `malformed level in ${entry.exchange} ${entry.symbol}` };
     }
-    entry.book.truncate(entry.keepLevels);
+    entry.book.truncate(entry.depth);
     if (entry.book.isCrossed()) {
       const bid = entry.book.bids.best()?.[0];
       const ask = entry.book.asks.best()?.[0];

@@ -97,8 +97,9 @@ function venueSchema(d: VenueDefaults): convict.Schema<VenueConfig> {
     rotateAfterMs: int(d.rotateAfterMs, `Open a new ${d.name} connection this long after the current one opened, hand `
       + 'every book over to it without a gap, then close the old one (0 = never). Binance closes every connection at '
       + '24 h, so its default is 23 h.', { min: 0, max: MS_DAY }),
-    handoverTimeoutMs: int(10_000, 'A rotation whose new connection has not continued every book within this closes '
-      + 'the old connection anyway; books that did not continue resync from a snapshot.', { min: 100, max: 600_000 }),
+    handoverTimeoutMs: int(30_000, 'A rotation whose new connection has not continued every book within this closes '
+      + 'the old connection anyway; the new one takes the rest over. Quiet Binance pairs go 10–20 s without a diff.',
+    { min: 100, max: 600_000 }),
     reconnect: reconnectSchema(d.name),
   };
 }

@@ -130,11 +130,6 @@ export interface VenueAdapter {
   /** The checksum covers only the best N levels per side (Kraken: 10): deeper changes cannot alter it. */
   readonly bookChecksumLevels?: number;
   /**
-   * Levels kept per side = bookDepth × this (default 1: the venue truncates its own book, as Kraken does). Binance's
-   * diffs reach below the snapshot's depth: keeping them keeps the served window whole as the price moves.
-   */
-  readonly keepLevelsFactor?: number;
-  /**
    * `client-ping`: the gateway sends `session.ping()` and expects a `pong` event (Kraken). `server-ping`: the venue
    * sends WebSocket PING frames that the connector answers with the same payload; liveness is judged on data only.
    */

@@ -149,7 +149,8 @@ export class ConnectionRotation {
     if (successor === undefined) return;
     const predecessor = this.host.primary();
     this.complete(successor, outcome, outcome === 'timed_out'
-      ? `not every book continued within ${this.host.config.handoverTimeoutMs} ms; the rest resync` : undefined, predecessor);
+      ? `not every book continued within ${this.host.config.handoverTimeoutMs} ms; the new connection takes the rest over`
+      : undefined, predecessor);
     predecessor?.retire('rotated to a new connection');
   }
 
@@ -159,11 +160,14 @@ export class ConnectionRotation {
     this.successor = undefined;
     const noticed = this.successorNoticed;
     this.successorNoticed = false;
-    if (outcome === 'timed_out') successor.driver.takeOver(predecessor !== undefined && isCurrent(predecessor, successor));
+    const current = predecessor !== undefined && isCurrent(predecessor, successor);
     this.rotations++;
+    // Promoted before it takes the books over: if taking them over ends it (a replayed diff failing verification over
+    // the resync budget), it ends as the primary and the slot reconnects the normal way.
     this.host.promote(successor);
     this.observe(outcome, this.cause, detail, this.host.now() - this.startedAt);
     this.scheduleLifetime(successor.openedAt);
+    if (outcome === 'timed_out') successor.driver.takeOver(current);
     if (noticed) queueMicrotask(() => this.rotate('server_shutdown'));
   }
 

@@ -120,7 +120,7 @@ export class SocketSession {
       if (this.firstFrameAt === 0) this.firstFrameAt = this.lastFrameAt;
     });
     socket.on('close', (code, reason) => {
-      this.closedByVenue = code !== 1006;
+      if (!this.done) this.closedByVenue = code !== 1006;
       this.end(code === 1013 ? 'maintenance' : 'closed', `close ${code}${reason.length > 0 ? ` ${reason.toString()}` : ''}`);
     });
     socket.on('error', (error) => this.end('error', error.message));

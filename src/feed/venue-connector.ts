@@ -21,8 +21,7 @@ export class VenueConnector {
     this.exchange = adapter.exchange;
     for (const symbol of config.symbols) {
       store.register(adapter.exchange, symbol, {
-        depth: config.bookDepth, keepLevels: config.bookDepth * (adapter.keepLevelsFactor ?? 1),
-        checksum: adapter.bookChecksum, checksumLevels: adapter.bookChecksumLevels,
+        depth: config.bookDepth, checksum: adapter.bookChecksum, checksumLevels: adapter.bookChecksumLevels,
       });
     }
     const shardSize = Math.max(1, Math.min(config.maxSymbolsPerConnection, adapter.maxSymbolsPerConnection));

@@ -161,6 +161,22 @@ describe('binance rotation (make-before-break)', () => {
     assert.deepEqual(successor.takeOver(0, true), { events: [], actions: [] }, 'once');
   });
 
+  it('takeOver(): a book rebuilt after the handover needs a snapshot holding every diff the successor buffered', () => {
+    const predecessor = binanceSession(['BTC/USDT']);
+    for (const frame of TESTNET.slice(2, 4)) predecessor.onFrame(frame, 0);
+    predecessor.onFrame(TESTNET_SNAPSHOT_1801513, 0);
+    const successor = binanceSession(['BTC/USDT'], { predecessor });
+    for (const frame of TESTNET.slice(5, 7)) successor.onFrame(frame, 0); // U=1801515, 1801516: 1801514 missing
+    assert.deepEqual(resyncs(successor.takeOver(0, true)), ['BTC/USDT:connection_lost']);
+    assert.deepEqual(fetches(successor.resync('BTC/USDT', 'connection_lost', 0)), ['BTC/USDT']);
+    const withId = (id: number): string => binanceRestSnapshot.frame('BTC/USDT',
+      readFixture('testnet-2026-09-13-btcusdt-depth-limit100.json').replace('"lastUpdateId":1801494', `"lastUpdateId":${id}`));
+    const lagging = successor.onFrame(withId(1801514), 0);
+    assert.deepEqual([types(lagging), fetches(lagging)], [[], ['BTC/USDT']], 'older than the diffs this stream showed');
+    assert.deepEqual(types(successor.onFrame(withId(1801516), 0)), ['book_snapshot']);
+    assert.equal(successor.updateIdOf('BTC/USDT'), 1801516);
+  });
+
   it('takeOver(): a book with no diff on the successor continues only if the predecessor was current', () => {
     const start = (): { predecessor: BinanceSession; successor: BinanceSession } => {
       const predecessor = binanceSession(['BTC/USDT']);

@@ -27,20 +27,20 @@ function countingChecksum(): { fn: (book: BookChecksumView) => number; calls: ()
 }
 
 describe('BookStore', () => {
-  it('keeps keepLevels levels below the served depth, so the window stays whole when its top levels go', () => {
-    // The real NKNUSDT REST snapshot (609 bids) of the 2021-10-12 capture, served at depth 5.
+  it('keeps the book a prefix of the venue book: levels below the depth are cut, never promoted past real ones', () => {
+    // The real NKNUSDT REST snapshot (609 bids) of the 2021-10-12 capture, held at depth 5.
     const rest = readCapture('capture-2021-10-12-spot-4sym.jsonl').find((line) => line.src === 'rest')!;
     const snapshot = JSON.parse(rest.raw!) as { bids: LevelText[]; asks: LevelText[] };
-    const removeBest = (count: number): LevelText[] => snapshot.bids.slice(0, count).map(([price]): LevelText => [price, '0']);
-    const served = (keepLevels: number | undefined): LevelText[] => {
-      const store = new BookStore({ tradeBufferSize: 100 });
-      store.register('binance', 'NKN/USDT', keepLevels === undefined ? { depth: 5 } : { depth: 5, keepLevels });
-      store.applySnapshot('binance', 'NKN/USDT', snapshot.bids, snapshot.asks, '');
-      store.applyUpdate('binance', 'NKN/USDT', removeBest(3), [], '');
-      return [...store.get('binance', 'NKN/USDT')!.book.topLevels('bids', 5)];
-    };
-    assert.deepEqual(served(10), snapshot.bids.slice(3, 8), 'the next five snapshot levels move up into the window');
-    assert.deepEqual(served(undefined), snapshot.bids.slice(3, 5), 'cut at the served depth, the window has holes');
+    const store = new BookStore({ tradeBufferSize: 100 });
+    store.register('binance', 'NKN/USDT', { depth: 5 });
+    store.applySnapshot('binance', 'NKN/USDT', snapshot.bids, snapshot.asks, '');
+    const bids = (): LevelText[] => [...store.get('binance', 'NKN/USDT')!.book.topLevels('bids', 5)];
+    assert.deepEqual(bids(), snapshot.bids.slice(0, 5));
+    // A diff touching a level far below the window: not kept, so it cannot later stand in for the unseen ones above it.
+    const deep = snapshot.bids[40]!;
+    store.applyUpdate('binance', 'NKN/USDT', [[deep[0], '1.00000000']], [], '');
+    store.applyUpdate('binance', 'NKN/USDT', snapshot.bids.slice(0, 3).map(([price]): LevelText => [price, '0']), [], '');
+    assert.deepEqual(bids(), snapshot.bids.slice(3, 5), 'shorter, but exactly the venue\'s best levels');
   });
 
   it('verifies every real ETH/USD update, recomputing the CRC only when the top 10 changed', () => {

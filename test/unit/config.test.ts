@@ -40,7 +40,7 @@ describe('loadConfig defaults', () => {
       enabled: true, url: 'wss://ws.kraken.com/v2', symbols: ['BTC/USD', 'ETH/USD'], bookDepth: 25, tradeSnapshot: true,
       maxSymbolsPerConnection: 50, pingIntervalMs: 30000, pongTimeoutMs: 10000, staleAfterMs: 15000,
       subscribeAckTimeoutMs: 10000, snapshotTimeoutMs: 10000, symbolStaleAfterMs: 120000, subscribeRetryMs: 30000, resyncBudget: 5, resyncWindowMs: 600000,
-      connectTimeoutMs: 10000, rotateAfterMs: 0, handoverTimeoutMs: 10000,
+      connectTimeoutMs: 10000, rotateAfterMs: 0, handoverTimeoutMs: 30000,
       reconnect: { minDelayMs: 250, maxDelayMs: 30000, maintenanceDelayMs: 5000, rateLimitedDelayMs: 600000, budgetAttempts: 60, budgetWindowMs: 600000 },
     });
     assert.equal(config.exchanges.binance.enabled, false);

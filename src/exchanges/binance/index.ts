@@ -14,7 +14,6 @@ export const binanceAdapter: VenueAdapter = {
   connectBudget: BINANCE_CONNECT_BUDGET,
   outboundRate: BINANCE_OUTBOUND_RATE,
   heartbeat: 'server-ping',
-  keepLevelsFactor: 2,
   connectUrl: binanceConnectUrl,
   restSnapshot: binanceRestSnapshot,
   maxConnectionLifetimeMs: BINANCE_MAX_CONNECTION_LIFETIME_MS,

@@ -73,9 +73,14 @@ export class DepthSequence {
     return this.awaitingSnapshot;
   }
 
+  /** The stream showed update ids up to `u` (also diffs that never reach `diff()`, e.g. a successor's handover buffer). */
+  seen(u: number): void {
+    if (u > this.lastSeenU) this.lastSeenU = u;
+  }
+
   diff(event: BinanceDepthUpdate): DiffStep {
     const link = this.link;
-    if (event.u > this.lastSeenU) this.lastSeenU = event.u;
+    this.seen(event.u);
     switch (link.phase) {
       case 'synced':
         if (event.u <= link.updateId) {

@@ -135,6 +135,8 @@ export class SessionBook {
   }
 
   private onHandoverDiff(buffer: HandoverBuffer, event: BinanceDepthUpdate, out: SessionOutput): boolean {
+    // Seen on this stream even if the buffer is dropped later: a snapshot bridging this book must hold it.
+    this.sequence.seen(event.u);
     if (buffer.push(event) === 'gap') {
       out.actions.push(reportAction('debug', 'handover_gap', `binance ${this.symbol}: update ids jump to U=${event.U} `
         + 'in the handover buffer; buffering from there', this.symbol));

@@ -126,8 +126,9 @@ export class BinanceSession implements VenueSession {
     return output;
   }
 
+  /** A symbol this session does not carry (left out as invalid) is fed by nobody here. */
   feeds(symbol: string): boolean {
-    return this.books.get(symbol)?.owned ?? true;
+    return this.books.get(symbol)?.owned ?? false;
   }
 
   /** The book's last applied update id, while it is synced and fed by this session (tests, diagnostics). */
