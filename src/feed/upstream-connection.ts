@@ -150,7 +150,7 @@ export class UpstreamConnection {
     }
   }
 
-    /**
+  /**
    * One connection's life, across make-before-break rotations: rejects with ConnectionEnded when the socket feeding
    * the books ends with no successor to take over; resolves only when stopping.
    */
