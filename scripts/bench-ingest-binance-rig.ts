@@ -44,7 +44,7 @@ export function newBinanceSession(config: GatewayConfig, entry: CorpusEntry): Bi
 export class RecordingSnapshots extends RestSnapshotSource {
   requested = 0;
   delivered = 0;
-  private readonly pending = new Map<string, SnapshotCallbacks>();
+  private readonly awaiting = new Map<string, SnapshotCallbacks>();
 
   constructor(config: GatewayConfig) {
     super({ exchange: 'binance', baseUrl: config.exchanges.binance.restUrl, spec: binanceAdapter.restSnapshot!,
@@ -54,16 +54,16 @@ export class RecordingSnapshots extends RestSnapshotSource {
   override request(symbol: string, limit: number, callbacks: SnapshotCallbacks): void {
     if (limit !== BINANCE_DEPTH) throw new IntegrityAlarm(`snapshot of ${symbol} requested with limit ${limit}`);
     this.requested++;
-    this.pending.set(symbol, callbacks);
+    this.awaiting.set(symbol, callbacks);
   }
 
   /** The REST answer for `symbol`: goes to whoever asked (the driver), as the real source's 200 answer does. */
   answer(entryName: string, symbol: string, body: string): void {
-    const callbacks = this.pending.get(symbol);
+    const callbacks = this.awaiting.get(symbol);
     if (callbacks === undefined) {
       throw new IntegrityAlarm(`${entryName}: the capture's REST snapshot of ${symbol} arrived before the session asked for it`);
     }
-    this.pending.delete(symbol);
+    this.awaiting.delete(symbol);
     this.delivered++;
     callbacks.deliver(body, Date.now());
   }

@@ -47,6 +47,8 @@ interface VenueDefaults {
   readonly tradeSnapshot: boolean;
   readonly maxSymbolsPerConnection: number;
   readonly rotateAfterMs: number;
+  readonly staleAfterMs: number;
+  readonly symbolStaleAfterMs: number;
 }
 
 function reconnectSchema(name: string): convict.Schema<ReconnectConfig> {
@@ -77,15 +79,17 @@ function venueSchema(d: VenueDefaults): convict.Schema<VenueConfig> {
       + 'across several connections.', { min: 1, max: 1_000 }),
     pingIntervalMs: int(30_000, 'Application-level ping interval.', { min: 1_000, max: 600_000 }),
     pongTimeoutMs: int(10_000, 'No pong within this → reconnect.', { min: 100, max: 600_000 }),
-    staleAfterMs: int(15_000, 'No data frame (book or trade) on a connection for this long → reconnect. Heartbeats '
-      + 'do not count. Quiet Kraken pairs go ~9 s without book data.', { min: 1_000, max: MS_HOUR }),
+    staleAfterMs: int(d.staleAfterMs, 'No data frame (book or trade) on a connection for this long → reconnect. '
+      + 'Heartbeats and pings do not count. Quiet Kraken pairs go ~9 s without book data; Binance sends diffs only '
+      + 'when a book changes and quiet pairs go 10–20 s without one.', { min: 1_000, max: MS_HOUR }),
     subscribeAckTimeoutMs: int(10_000, 'No subscribe acknowledgement within this → reconnect.',
       { min: 100, max: 600_000 }),
     snapshotTimeoutMs: int(10_000, 'Acked but no snapshot within this → resubscribe; a second miss reconnects.',
       { min: 100, max: 600_000 }),
-    symbolStaleAfterMs: int(120_000, 'A live book with no update for this long, while its connection still carries '
-      + 'data, is refreshed (unsubscribe → subscribe): a subscription can go silent on its own. Quiet pairs go 10 s+ '
-      + 'without updates, so keep this generous.', { min: 1_000, max: MS_DAY }),
+    symbolStaleAfterMs: int(d.symbolStaleAfterMs, 'A live book with no update for this long, while its connection '
+      + 'still carries data, is refreshed (Kraken: unsubscribe → subscribe; Binance: a new REST snapshot, weight 250 '
+      + 'at depth 5000, so its default is long): a subscription can go silent on its own. Quiet pairs go 10 s+ without '
+      + 'updates, so keep this generous.', { min: 1_000, max: MS_DAY }),
     subscribeRetryMs: int(30_000, 'A subscription the venue rejected is retried after this, doubling up to 10 min '
       + '(rejections such as "Exceeded msg rate" are transient).', { min: 100, max: 600_000 }),
     resyncBudget: int(5, 'Per-symbol resyncs allowed per resyncWindowMs; then one reconnect per window, then the book '
@@ -109,19 +113,20 @@ function buildSchema(): convict.Schema<GatewayConfig> {
     name: 'Kraken', enabled: true, url: KRAKEN_WS_URL, symbols: ['BTC/USD', 'ETH/USD'], bookDepth: 25,
     depthRules: { oneOf: KRAKEN_BOOK_DEPTHS }, depthDoc: 'Kraken book subscription depth (levels per side).',
     tradeSnapshot: true, maxSymbolsPerConnection: KRAKEN_MAX_SYMBOLS_PER_CONNECTION, rotateAfterMs: 0,
+    staleAfterMs: 15_000, symbolStaleAfterMs: 120_000,
   });
   const binance = venueSchema({
     name: 'Binance', enabled: false, url: 'wss://stream.binance.com:9443/stream', symbols: ['BTC/USDT'],
     bookDepth: 5000, depthRules: { oneOf: [5, 10, 20, 50, 100, 500, 1000, 5000] },
     depthDoc: 'Binance REST depth snapshot limit = levels per side kept (weight 250 at 1001–5000, 50 at 501–1000; '
       + 'the IP may spend 6000 per minute on every request together).', tradeSnapshot: false,
-    maxSymbolsPerConnection: 50, rotateAfterMs: 23 * MS_HOUR,
+    maxSymbolsPerConnection: 50, rotateAfterMs: 23 * MS_HOUR, staleAfterMs: 30_000, symbolStaleAfterMs: 30 * 60_000,
   });
   const coinbase = venueSchema({
     name: 'Coinbase', enabled: false, url: 'wss://advanced-trade-ws.coinbase.com', symbols: ['BTC/USD'],
     bookDepth: 1000, depthRules: { min: 1, max: 10_000 },
     depthDoc: 'Levels per side served from the Coinbase level2 book (the venue sends the full book).',
-    tradeSnapshot: true, maxSymbolsPerConnection: 50, rotateAfterMs: 0,
+    tradeSnapshot: true, maxSymbolsPerConnection: 50, rotateAfterMs: 0, staleAfterMs: 15_000, symbolStaleAfterMs: 120_000,
   });
   return {
     server: {

@@ -121,6 +121,11 @@ export interface VenueAdapter {
   readonly allowedBookDepths: readonly number[];
   /** Most symbols one connection may carry before the connector shards. */
   readonly maxSymbolsPerConnection: number;
+  /**
+   * A book over its resync budget gets one reconnect of its connection per window (default true). False where the
+   * connection is not suspect (Binance: resyncs are REST snapshots; a reconnect would refetch every book): it waits.
+   */
+  readonly resyncEscalatesToReconnect?: boolean;
   /** Outgoing messages per connection: average per second and burst (requests, pings, pongs). */
   readonly outboundRate: { readonly perSecond: number; readonly burst: number };
   /** Connection attempts allowed per window per IP (Kraken: ~150 per 10 min). */

@@ -120,7 +120,15 @@ export class RestSnapshotSource {
     this.pump();
   }
 
-  /** Epoch ms until which REST is paused (429 Retry-After, 418 ban), or 0. Snapshot timeouts then prove nothing. */
+  /**
+   * A request for `symbol` is queued (weight budget, 429/418 pause, backoff after a failure) or in flight: the book is
+   * waiting on REST, not on the venue's stream, so its snapshot deadline proves nothing.
+   */
+  pending(symbol: string): boolean {
+    return this.queue.has(symbol);
+  }
+
+  /** Epoch ms until which REST is paused (429 Retry-After, 418 ban), or 0. */
   pausedUntil(): number {
     return this.deps.now() < this.pauseUntil ? this.pauseUntil : 0;
   }

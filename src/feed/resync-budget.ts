@@ -6,6 +6,11 @@
 export interface ResyncBudgetLimits {
   readonly resyncBudget: number;
   readonly resyncWindowMs: number;
+  /**
+   * Over budget, try one reconnect per window (default). False where a reconnect cannot repair one book and costs
+   * every other book of the connection a snapshot (Binance: a gap on one symbol says nothing about the connection).
+   */
+  readonly escalate?: boolean;
 }
 
 export type ResyncVerdict =
@@ -33,7 +38,7 @@ export class ResyncBudget {
       entry.resyncs.push(now);
       return { verdict: 'resync' };
     }
-    if (entry.lastEscalation <= windowStart) {
+    if (this.limits.escalate !== false && entry.lastEscalation <= windowStart) {
       entry.lastEscalation = now;
       return { verdict: 'escalate' };
     }

@@ -136,12 +136,12 @@ export class SessionDriver {
       if (cause === 'no_snapshot') this.report('warn', 'trades_snapshot_timeout', symbol, `no trade snapshot after the ack; resubscribing`);
       this.run(this.session.resyncTrades(symbol, now));
     }
-    const restPausedUntil = this.deps.snapshots?.pausedUntil() ?? 0;
     for (const decision of this.tracker.overdue(now)) {
       if (this.over) return;
-      // The venue's REST limit holds every snapshot back: neither a resubscribe nor a reconnect would help.
-      if (decision.cause === 'snapshot_timeout' && restPausedUntil > now) {
-        this.tracker.deferred(decision.symbol, restPausedUntil);
+      // The snapshot waits in the REST source (its weight budget, a 429/418 pause, a retry): neither a resubscribe
+      // nor a reconnect would bring it sooner, and a reconnect would throw away the snapshots already queued.
+      if (decision.cause === 'snapshot_timeout' && this.deps.snapshots?.pending(decision.symbol) === true) {
+        this.tracker.postpone(decision.symbol, now + config.snapshotTimeoutMs);
         continue;
       }
       if (decision.action === 'reconnect') {

@@ -79,6 +79,17 @@ export class SubscriptionTracker {
     entry.deadline = now + this.limits.subscribeAckTimeoutMs + this.limits.snapshotTimeoutMs;
   }
 
+  /**
+   * The snapshot deadline just reported passed for a reason outside the venue's stream (the REST request is still
+   * queued): the same phase, a new deadline, and the miss is not counted.
+   */
+  postpone(symbol: string, until: number): void {
+    const entry = this.progress.get(symbol);
+    if (entry === undefined) return;
+    entry.deadline = until;
+    if (entry.snapshotMisses > 0) entry.snapshotMisses--;
+  }
+
   /** The resync budget holds this book back until `retryAt`; it stays not live meanwhile. */
   deferred(symbol: string, retryAt: number): void {
     const entry = this.progress.get(symbol);

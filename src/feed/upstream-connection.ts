@@ -60,7 +60,7 @@ export class UpstreamConnection {
 
   constructor(private readonly deps: UpstreamConnectionDeps) {
     this.policy = new ReconnectPolicy(deps.config.reconnect, deps.random, deps.budget);
-    this.resyncBudget = new ResyncBudget(deps.config);
+    this.resyncBudget = new ResyncBudget({ ...deps.config, escalate: deps.adapter.resyncEscalatesToReconnect ?? true });
     this.now = deps.now ?? Date.now;
     this.rotation = new ConnectionRotation({
       exchange: deps.exchange, id: deps.id, config: deps.config, observe: deps.observe, now: this.now,

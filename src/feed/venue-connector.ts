@@ -64,8 +64,17 @@ function restLimits(rest: RestConfig | undefined): RestSnapshotLimits {
     weightShare: rest.weightSharePercent / 100 };
 }
 
+/**
+ * At most `size` items per shard, as evenly as possible (51 by 50 → 26 + 25, not 50 + 1): a lone quiet symbol on a
+ * connection of its own would trip the data-only staleness watchdog.
+ */
 export function shard<T>(items: readonly T[], size: number): T[][] {
+  const count = Math.ceil(items.length / size);
   const shards: T[][] = [];
-  for (let start = 0; start < items.length; start += size) shards.push(items.slice(start, start + size));
+  for (let index = 0, start = 0; index < count; index++) {
+    const end = start + Math.ceil((items.length - start) / (count - index));
+    shards.push(items.slice(start, end));
+    start = end;
+  }
   return shards;
 }

@@ -141,6 +141,27 @@ describe('gateway + Binance simulator: REST limits', () => {
   });
 });
 
+describe('gateway + Binance simulator: slow REST', () => {
+  let stack: BinanceStack;
+  after(async () => {
+    await stack?.stop();
+  });
+
+  it('snapshot deadlines wait while the REST request is pending: no reconnect loop, one request per book', async () => {
+    // Every snapshot takes 2.5 s, five times the snapshot deadline: a deadline that counted REST time would resubscribe,
+    // then reconnect (cancelling the requests), forever.
+    stack = await startBinanceStack({ sim: { restLatencyMs: 2_500 },
+      binance: { snapshotTimeoutMs: 500, subscribeAckTimeoutMs: 500 } });
+    const store = stack.gateway.store;
+    await waitFor(() => store.get('binance', 'BTC/USDT')?.state === 'live' && store.get('binance', 'ETH/USDT')?.state === 'live',
+      10_000, 'both books live');
+    assert.equal(await metricValue(stack.gateway, 'mgw_upstream_reconnects_total'), 0);
+    assert.equal(stack.sim.connectionsAccepted, 1);
+    assert.equal(stack.sim.depthRequests('BTC/USDT'), 1, 'one snapshot request, not one per deadline');
+    assert.equal(stack.sim.depthRequests('ETH/USDT'), 1);
+  });
+});
+
 describe('gateway + Binance simulator: liveness', () => {
   let stack: BinanceStack;
   after(async () => {

@@ -49,6 +49,8 @@ describe('loadConfig defaults', () => {
     assert.deepEqual(config.exchanges.binance.symbols, ['BTC/USDT']);
     assert.equal(config.exchanges.binance.bookDepth, 5000);
     assert.equal(config.exchanges.binance.rotateAfterMs, 23 * 3_600_000, 'rotated before the venue\'s 24 h cut');
+    assert.equal(config.exchanges.binance.staleAfterMs, 30_000, 'Binance sends diffs only on change');
+    assert.equal(config.exchanges.binance.symbolStaleAfterMs, 1_800_000, 'a silent-book refresh costs REST weight');
     assert.equal(config.exchanges.coinbase.enabled, false);
     assert.equal(config.exchanges.coinbase.url, 'wss://advanced-trade-ws.coinbase.com');
     assert.deepEqual(config.exchanges.coinbase.symbols, ['BTC/USD']);

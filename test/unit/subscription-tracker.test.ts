@@ -71,4 +71,27 @@ describe('ResyncBudget', () => {
     assert.deepEqual(budget.request('BTC/USD', 61_001), { verdict: 'resync' }, 'the oldest resync left the window');
     assert.equal(budget.used('BTC/USD', 61_001), 2);
   });
+
+  it('without escalation (Binance) a book over budget waits for a slot; the connection is never replaced for it', () => {
+    const budget = new ResyncBudget({ resyncBudget: 2, resyncWindowMs: 60_000, escalate: false });
+    assert.deepEqual(budget.request('BTC/USDT', 1_000), { verdict: 'resync' });
+    assert.deepEqual(budget.request('BTC/USDT', 2_000), { verdict: 'resync' });
+    assert.deepEqual(budget.request('BTC/USDT', 3_000), { verdict: 'defer', retryAt: 61_001 });
+    assert.deepEqual(budget.request('BTC/USDT', 61_001), { verdict: 'resync' });
+  });
+});
+
+describe('SubscriptionTracker.postpone', () => {
+  it('a snapshot deadline passed while the REST request was queued is neither a miss nor a reconnect', () => {
+    const tracker = new SubscriptionTracker(['BTC/USDT'], { subscribeAckTimeoutMs: 1_000, snapshotTimeoutMs: 1_000, subscribeRetryMs: 1_000 });
+    tracker.opened(0);
+    tracker.acked('BTC/USDT', 0);
+    for (let round = 1; round <= 5; round++) {
+      assert.deepEqual(tracker.overdue(round * 1_000), [{ symbol: 'BTC/USDT', action: 'resubscribe', cause: 'snapshot_timeout' }],
+        `deadline ${round}: still the first miss`);
+      tracker.postpone('BTC/USDT', (round + 1) * 1_000);
+    }
+    assert.deepEqual(tracker.overdue(6_000), [{ symbol: 'BTC/USDT', action: 'resubscribe', cause: 'snapshot_timeout' }]);
+    assert.deepEqual(tracker.overdue(60_000), [], 'not postponed: no deadline left');
+  });
 });

@@ -14,6 +14,7 @@ export const binanceAdapter: VenueAdapter = {
   connectBudget: BINANCE_CONNECT_BUDGET,
   outboundRate: BINANCE_OUTBOUND_RATE,
   heartbeat: 'server-ping',
+  resyncEscalatesToReconnect: false,
   connectUrl: binanceConnectUrl,
   restSnapshot: binanceRestSnapshot,
   maxConnectionLifetimeMs: BINANCE_MAX_CONNECTION_LIFETIME_MS,
