@@ -1,4 +1,4 @@
-// ESLint flat config. The purity rule (CONVENTIONS.md §2) keeps I/O, clocks and timers out of protocol code.
+// ESLint flat config. The purity rule (src/README.md, convention 2) keeps I/O, clocks and timers out of protocol code.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -19,7 +19,7 @@ export default tseslint.config(
   {
     files: ['src/exchanges/**/*.ts', 'src/book/**/*.ts', 'src/server/protocol.ts', 'src/server/serializers.ts', 'src/server/book-window.ts', 'src/core/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: ioModules.map((name) => ({ name, message: 'Pure code: no I/O here (CONVENTIONS.md §2).' })) }],
+      'no-restricted-imports': ['error', { paths: ioModules.map((name) => ({ name, message: 'Pure code: no I/O here (src/README.md, convention 2).' })) }],
       'no-restricted-globals': ['error',
         { name: 'setTimeout', message: 'Pure code takes time as an argument.' },
         { name: 'setInterval', message: 'Pure code takes time as an argument.' },

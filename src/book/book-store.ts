@@ -1,4 +1,4 @@
-// Every configured book and its recent trades, with the per-book state machine of DESIGN.md:
+// Every configured book and its recent trades, with the per-book state machine of src/README.md:
 // awaiting-snapshot → live → stale → resyncing → live. A book known to be wrong is never left live.
 import type { BookState, BookStatusReason, ExchangeId, LevelText, NormalizedTrade } from '../core/model.ts';
 import type { BookChecksumFn } from '../exchanges/types.ts';

@@ -1,4 +1,4 @@
-// ExchangeId → VenueAdapter. Adding a venue is one line here (CONVENTIONS.md §1).
+// ExchangeId → VenueAdapter. Adding a venue is one line here (src/README.md, convention 1).
 import type { ExchangeId } from '../core/model.ts';
 import { binanceAdapter } from './binance/index.ts';
 import { krakenAdapter } from './kraken/index.ts';

@@ -3,7 +3,7 @@
 //
 // Removals come first: a bot keyed by numeric price must drop `1877.30` before it sets `1877.3`.
 // A level that enters the window because another left it is simply "added" by the diff, which is the
-// rule DESIGN.md promises (the same as Kraken's own feed).
+// rule the README's downstream protocol promises (the same as Kraken's own feed).
 //
 // Speed: BookSide keeps an unchanged level's tuple object and makes a new tuple for every change, so a
 // reference-equal pair is skipped without parsing; numbers are parsed only where the windows differ.

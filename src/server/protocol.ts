@@ -1,4 +1,4 @@
-// Downstream protocol v1, bot → gateway (DESIGN.md "Downstream protocol v1"). Pure: no I/O, no clock.
+// Downstream protocol v1, bot → gateway (README.md "Downstream protocol v1"). Pure: no I/O, no clock.
 // A bot frame is `unknown` until validated here; everything past this file works with typed commands.
 import type { ExchangeId } from '../core/model.ts';
 

@@ -1,5 +1,5 @@
 // Downstream protocol v1, gateway → bot: one function per message type, fields in the exact order of
-// DESIGN.md. Pure (no clock: gatewayTime is formatted from a time the caller passes in).
+// README.md "Downstream protocol v1". Pure (no clock: gatewayTime is formatted from a time the caller passes in).
 // Objects are built in field order and given to JSON.stringify, which keeps insertion order and escapes
 // every string, so venue text can never break a frame.
 import { IsoTimeFormatter } from '../core/iso-time.ts';

@@ -64,9 +64,9 @@ const VENUES: Readonly<Record<string, VenueSimulator>> = {
 
 const USAGE = `usage: npm run sim -- <venue> [--port 8790] [--host 127.0.0.1] [--seed N] [--symbols BTC/USD,ETH/USD]
        [--update-interval-ms 50] [--idle-timeout-ms 60000]
-       npm run sim -- kraken-replay --port 8790 --capture ../shared/fixtures/kraken/captures/crossbook_kraken_ethusd_d25.cbcap [--speed 1]
+       npm run sim -- kraken-replay --port 8790 --capture test/fixtures/kraken/captures/crossbook_kraken_ethusd_d25.cbcap [--speed 1]
        npm run sim -- binance --port 8790 --symbols BTC/USDT,ETH/USDT
-       npm run sim -- binance-replay --port 8790 --capture ../shared/fixtures/binance/capture-2021-10-12-spot-4sym.jsonl [--speed 0]
+       npm run sim -- binance-replay --port 8790 --capture test/fixtures/binance/capture-2021-10-12-spot-4sym.jsonl [--speed 0]
 venues: ${Object.entries(VENUES).map(([name, venue]) => `${name} — ${venue.description}`).join('; ')}`;
 
 function integer(name: string, text: string | undefined): number | undefined {

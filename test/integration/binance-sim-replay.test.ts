@@ -6,7 +6,7 @@ import { binanceSimHarness } from '../support/binance-sim-harness.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const { replay, bridged, client } = binanceSimHarness();
-const FIXTURES = new URL('../../../shared/fixtures/binance/', import.meta.url);
+const FIXTURES = new URL('../fixtures/binance/', import.meta.url);
 
 interface ExpectedSymbol {
   snapshot_lastUpdateId: number;

@@ -7,7 +7,7 @@ import { BinanceSimClient, readStreamMessage } from '../support/binance-sim-clie
 import { waitFor } from '../support/wait-for.ts';
 
 const { simulator, client, bridged } = binanceSimHarness({ seed: 7, updateIntervalMs: 5 });
-const FIXTURES = new URL('../../../shared/fixtures/binance/', import.meta.url);
+const FIXTURES = new URL('../fixtures/binance/', import.meta.url);
 
 /** Keys in order with the JSON type of each value; arrays of levels as `[[string,string]]`. */
 function shape(value: unknown): string {

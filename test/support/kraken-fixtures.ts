@@ -1,9 +1,9 @@
-// Readers for the Kraken fixtures in ../shared/fixtures/kraken (formats in its SOURCES.md). Frames come back
+// Readers for the Kraken fixtures in test/fixtures/kraken (formats in its SOURCES.md). Frames come back
 // as verbatim wire text: never JSON.parse and re-stringify them, that loses the number tokens
 // (`0.00100000`) the checksum is computed from.
 import { readFileSync, readdirSync } from 'node:fs';
 
-export const KRAKEN_FIXTURES = new URL('../../../shared/fixtures/kraken/', import.meta.url);
+export const KRAKEN_FIXTURES = new URL('../fixtures/kraken/', import.meta.url);
 export const KRAKEN_CAPTURES = new URL('captures/', KRAKEN_FIXTURES);
 export const KRAKEN_DOCS = new URL('docs/', KRAKEN_FIXTURES);
 

@@ -1,4 +1,4 @@
-// A bot that follows DESIGN.md "Downstream protocol v1" to the letter, used to check what the gateway sends:
+// A bot that follows README.md "Downstream protocol v1" to the letter, used to check what the gateway sends:
 // a book_snapshot replaces the book; a book_update's levels are applied in order (size "0" removes) and each
 // side is cut to the subscribed depth; seq must be previous + 1 except on a snapshot.
 import assert from 'node:assert/strict';

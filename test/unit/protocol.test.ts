@@ -29,7 +29,7 @@ function assertError(result: ParseResult, code: ProtocolErrorCode, id?: number |
 const sub = { op: 'subscribe', id: 1, channel: 'book', exchange: 'kraken', symbol: 'BTC/USD' };
 
 describe('protocol: parsing bot frames', () => {
-  it('parses the DESIGN.md examples', () => {
+  it('parses the README.md protocol examples', () => {
     assert.deepEqual(parse({ ...sub, depth: 10 }), { ok: true,
       command: { op: 'subscribe', id: 1, channel: 'book', exchange: 'kraken', symbol: 'BTC/USD', depth: 10 } });
     assert.deepEqual(parse({ op: 'subscribe', id: 2, channel: 'trades', exchange: 'binance', symbol: 'BTC/USDT' }), { ok: true,
@@ -95,7 +95,7 @@ describe('protocol: parsing bot frames', () => {
   });
 });
 
-describe('protocol: gateway → bot serializers (exact text, DESIGN.md field order)', () => {
+describe('protocol: gateway → bot serializers (exact text, README.md field order)', () => {
   const gatewayTime = '2026-11-25T10:00:00.123789Z';
 
   it('formats gatewayTime with microseconds from the injected clock value', () => {

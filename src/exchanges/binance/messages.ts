@@ -1,6 +1,6 @@
 // Binance Spot market-stream wire types, with the venue's own names.
 // Reference: https://developers.binance.com/docs/binance-spot-api-docs/web-socket-streams (streams, control
-// messages), .../rest-api (GET /api/v3/depth) and shared/protocols/binance-spot.md. Only session code
+// messages), .../rest-api (GET /api/v3/depth) and the protocol notes in ./README.md. Only session code
 // (session.ts, session-book.ts, subscriptions.ts) translates these into src/core/model.ts types.
 // Prices and quantities are decimal strings on the wire and stay so; ids and times are JSON integers.
 
@@ -73,7 +73,7 @@ export interface BinanceDepthSnapshot {
 
 /**
  * The gateway's own synthetic frame (not a Binance message): a REST snapshot body fed into the stream as
- * `{"mgwSnapshot":"BTCUSDT","data":<body verbatim>}`, so recordings replay exactly (DESIGN.md).
+ * `{"mgwSnapshot":"BTCUSDT","data":<body verbatim>}`, so recordings replay exactly (README.md "Downstream protocol v1").
  */
 export interface BinanceSnapshotFrame {
   readonly mgwSnapshot: string;

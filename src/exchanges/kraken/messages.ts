@@ -1,6 +1,6 @@
 // Kraken Spot WebSocket v2 wire types, with the venue's own names.
 // Reference: https://docs.kraken.com/api/docs/websocket-v2/book (and .../trade, .../instrument, .../status,
-// .../heartbeat, .../ping) and shared/protocols/kraken-v2.md. Only session.ts translates these into
+// .../heartbeat, .../ping) and the protocol notes in ./README.md. Only session.ts translates these into
 // the normalized vocabulary of src/core/model.ts.
 //
 // `price`, `qty` and `connection_id` are JSON numbers on the wire; parse.ts keeps them as the exact

@@ -1,4 +1,4 @@
-// Reader for crossbook `.cbcap` captures (format in shared/fixtures/kraken/SOURCES.md): line 1
+// Reader for crossbook `.cbcap` captures (format in test/fixtures/kraken/SOURCES.md): line 1
 // `CBCAP1 <venue> <symbol> <start_unix_ns>`, then repeated `<recv_ts_ns> <byte_count>\n<payload bytes>\n`.
 // Runtime code (the replay server reads captures), so it lives in src/; payloads are cut by byte count.
 import { readFileSync } from 'node:fs';

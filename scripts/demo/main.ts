@@ -1,0 +1,92 @@
+// `npm run demo`: fully offline. Starts the Kraken and Binance simulators, the real gateway (native uWebSockets.js
+// hub) pointed at them, and a console bot that prints top of book and trades of both venues. Every 15 s a fault is
+// injected (Kraken: corrupt checksum, dropped connection, stall; Binance: update-id gap, serverShutdown → zero-gap
+// rotation, REST 429, stale snapshot) so you can watch the gateway detect it and recover. Ctrl+C stops everything.
+// Options: --duration-ms N (stop by itself), --no-faults, --port N (gateway port, default 8787).
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../../src/config/load.ts';
+import { readHostEnvironment } from '../../src/config/host.ts';
+import { createGateway } from '../../src/gateway.ts';
+import { createLogger } from '../../src/observability/logger.ts';
+import { startBinanceSimulator } from '../../src/sim/binance/server.ts';
+import { startKrakenSimulator } from '../../src/sim/kraken/server.ts';
+import { DemoBot } from './bot.ts';
+
+const SYMBOLS = ['BTC/USD', 'ETH/USD'];
+const BINANCE_SYMBOLS = ['BTC/USDT', 'ETH/USDT'];
+const FAULT_EVERY_MS = Number(process.env.DEMO_FAULT_EVERY_MS ?? 15_000);
+
+const { values } = parseArgs({ options: {
+  'duration-ms': { type: 'string' }, 'no-faults': { type: 'boolean' }, port: { type: 'string', default: '8787' },
+} });
+
+const loaded = loadConfig({ argv: [], env: process.env });
+if (!loaded.ok) throw loaded.error;
+const sim = await startKrakenSimulator({ symbols: SYMBOLS, seed: 7 });
+const binanceSim = await startBinanceSimulator({ symbols: BINANCE_SYMBOLS, seed: 7 });
+const base = loaded.config;
+const config = {
+  ...base,
+  server: { ...base.server, port: Number(values.port) },
+  logging: { ...base.logging, prettyOnTty: false },
+  exchanges: {
+    ...base.exchanges,
+    kraken: { ...base.exchanges.kraken, url: sim.url, symbols: SYMBOLS, staleAfterMs: 3_000 },
+    binance: { ...base.exchanges.binance, enabled: true, url: binanceSim.url, restUrl: binanceSim.restUrl,
+      symbols: BINANCE_SYMBOLS, bookDepth: 1000, staleAfterMs: 3_000 },
+  },
+};
+const logs = createLogger(config.logging, readHostEnvironment());
+const gateway = createGateway(config, { logger: logs.logger });
+const { port } = await gateway.start();
+const markets = [...SYMBOLS.map((symbol) => ({ exchange: 'kraken', symbol })),
+  ...BINANCE_SYMBOLS.map((symbol) => ({ exchange: 'binance', symbol }))];
+const bot = new DemoBot(`ws://127.0.0.1:${port}/v1/ws`, markets, 10);
+await bot.connect();
+
+const faults = [
+  { name: 'kraken: corrupt next BTC/USD checksum', run: () => sim.corruptNextChecksum('BTC/USD') },
+  { name: 'binance: update-id gap on BTC/USDT (that book alone resyncs)', run: () => binanceSim.gapNext('BTC/USDT') },
+  { name: 'kraken: drop the upstream connection (1006)', run: () => sim.dropConnections(1006) },
+  { name: 'binance: serverShutdown (make-before-break rotation, no gap)', run: () => binanceSim.serverShutdown({ closeAfterMs: 3_000 }) },
+  { name: 'kraken: stall upstream (TCP open, silence) for 5 s', run: () => { sim.stall(); setTimeout(() => sim.resume(), 5_000).unref(); } },
+  { name: 'binance: REST 429 + gap on ETH/USDT (snapshot waits Retry-After)', run: () => {
+    binanceSim.failRest(429, 1, 2);
+    binanceSim.gapNext('ETH/USDT');
+  } },
+];
+const faultLog: string[] = [];
+let faultIndex = 0;
+const faultTimer = values['no-faults'] === true ? undefined : setInterval(() => {
+  const fault = faults[faultIndex++ % faults.length]!;
+  faultLog.push(`${new Date().toISOString().slice(11, 19)} injected: ${fault.name}`);
+  fault.run();
+}, FAULT_EVERY_MS);
+
+const tty = process.stdout.isTTY === true;
+const render = (): void => {
+  const header = `market-gateway demo — bots: ws://127.0.0.1:${port}/v1/ws  engine: ${gateway.engine()}  simulators: ${sim.url} `
+    + `${binanceSim.url} (REST ${binanceSim.restUrl})\n`
+    + `status: http://127.0.0.1:${port}/v1/status  metrics: http://127.0.0.1:${port}/metrics  logs: ${logs.directory}\n`;
+  const body = `${header}\n${bot.render()}\n\n${faultLog.slice(-3).join('\n')}\n`;
+  process.stdout.write(tty ? `\x1b[2J\x1b[H${body}` : `${body}\n`);
+};
+const renderTimer = setInterval(render, tty ? 250 : 2_000);
+
+let stopping = false;
+const stop = async (): Promise<void> => {
+  if (stopping) return;
+  stopping = true;
+  clearInterval(renderTimer);
+  if (faultTimer !== undefined) clearInterval(faultTimer);
+  render();
+  bot.close();
+  await gateway.stop('demo finished');
+  await sim.stop();
+  await binanceSim.stop();
+  await logs.close();
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());
+if (values['duration-ms'] !== undefined) setTimeout(() => void stop(), Number(values['duration-ms']));
