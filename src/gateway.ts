@@ -96,6 +96,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       config: config.server, store, hub, metrics, log: logger,
       clock: { nowMs: monotonicEpochMs },
       status, metricsText: () => metrics.metricsText(),
+      unreachableReason: (exchange, symbol) => connectors.find((c) => c.exchange === exchange)?.unreachableReason(symbol),
     });
     try {
       boundPort = await server.start();

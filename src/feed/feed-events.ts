@@ -27,6 +27,8 @@ export type FeedEvent =
   | (ConnectionRef & { readonly type: 'reconnect_scheduled'; readonly cause: ReconnectCause; readonly detail: string;
       readonly delayMs: number; readonly budgetWaitMs: number; readonly failures: number })
   | (ConnectionRef & { readonly type: 'handshake_rejected'; readonly status: number })
+  /** An attempt failed before its socket opened and none has opened since (no route, DNS, firewall): said once a streak. */
+  | (ConnectionRef & { readonly type: 'upstream_unreachable'; readonly url: string; readonly detail: string })
   /** Another connection of the venue took the free slot: this attempt waits rather than exceed the budget. */
   | (ConnectionRef & { readonly type: 'connect_budget_wait'; readonly waitMs: number; readonly used: number })
   | (ConnectionRef & { readonly type: 'venue_status'; readonly system: string })

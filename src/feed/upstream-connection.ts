@@ -56,6 +56,10 @@ export class UpstreamConnection {
   private settleSession: ((ended: ConnectionEnded | undefined) => void) | undefined;
   private lastCloseDetail = '';
   private connectedAt = 0;
+  /** The current attempt's socket opened (the venue was reached). */
+  private openedThisAttempt = false;
+  /** Why the venue cannot be reached: set by an attempt that failed before its socket opened, cleared by an open. */
+  private unreachable: string | undefined;
   private readonly now: () => number;
 
   constructor(private readonly deps: UpstreamConnectionDeps) {
@@ -103,12 +107,27 @@ export class UpstreamConnection {
       connectedAt: this.connectedAt === 0 ? null : new Date(this.connectedAt).toISOString(),
       lastDataAt: this.primary?.driver.lastDataAt ? new Date(this.primary.driver.lastDataAt).toISOString() : null,
       lastClose: this.lastCloseDetail || null,
+      unreachable: this.unreachable ?? null,
       ...this.rotation.status(),
     };
   }
 
   get connectionState(): ConnectionState {
     return this.state;
+  }
+
+  /** Why this connection's books cannot be served because the venue is not reachable, if that is so. */
+  unreachableReason(symbol: string): string | undefined {
+    return this.deps.symbols.includes(symbol) ? this.unreachable : undefined;
+  }
+
+  private markUnreachable(detail: string): void {
+    const first = this.unreachable === undefined;
+    this.unreachable = detail;
+    if (first) {
+      this.deps.observe({ type: 'upstream_unreachable', exchange: this.deps.exchange, connection: this.deps.id,
+        url: this.deps.config.url, detail });
+    }
   }
 
   private async runForever(): Promise<void> {
@@ -125,6 +144,7 @@ export class UpstreamConnection {
           const ended = error instanceof ConnectionEnded ? error : new ConnectionEnded('error', error.message);
           const decision = this.policy.next(ended.endCause, this.now());
           this.lastCloseDetail = ended.message;
+          if (!this.openedThisAttempt) this.markUnreachable(ended.detail);
           this.setState('backoff');
           this.deps.observe({ type: 'reconnect_scheduled', exchange: this.deps.exchange, connection: this.deps.id,
             cause: ended.endCause, detail: ended.detail, ...decision });
@@ -157,6 +177,7 @@ export class UpstreamConnection {
   private runSession(): Promise<void> {
     if (this.abort.signal.aborted) return Promise.resolve();
     this.setState('connecting');
+    this.openedThisAttempt = false;
     return new Promise<void>((resolve, reject) => {
       this.settleSession = (ended) => {
         this.settleSession = undefined;
@@ -187,6 +208,8 @@ export class UpstreamConnection {
 
   private socketOpened(socket: SocketSession): void {
     if (socket === this.primary) {
+      this.openedThisAttempt = true;
+      this.unreachable = undefined;
       this.connectedAt = this.now();
       this.setState('subscribing');
       this.rotation.scheduleLifetime(this.connectedAt);

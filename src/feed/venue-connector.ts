@@ -53,6 +53,15 @@ export class VenueConnector {
     return this.snapshots?.status();
   }
 
+  /** Why a symbol's book cannot be served because its connection cannot reach the venue, if that is so. */
+  unreachableReason(symbol: string): string | undefined {
+    for (const connection of this.connections) {
+      const reason = connection.unreachableReason(symbol);
+      if (reason !== undefined) return reason;
+    }
+    return undefined;
+  }
+
   allLive(): boolean {
     return this.connections.every((connection) => connection.connectionState === 'live');
   }

@@ -97,6 +97,10 @@ export function createObserver(logger: Logger, metrics: GatewayMetrics, options:
           + `${event.cause} (${event.detail}; ${plural(event.failures, 'failed attempt')}${budget})`);
         return;
       }
+      case 'upstream_unreachable':
+        write('error', event, `${conn(event.exchange, event.connection)}: cannot reach ${event.url} (${event.detail}); `
+          + 'no internet, DNS, proxy or firewall? retrying with backoff, its books are not served until it connects');
+        return;
       case 'connect_budget_wait':
         m.connectBudgetWaits.inc({ exchange: event.exchange });
         write('warn', event, `${conn(event.exchange, event.connection)}: waiting ${event.waitMs} ms for the connect budget `

@@ -24,6 +24,8 @@ export interface DownstreamServerDeps {
   status(): Record<string, unknown>;
   /** Prometheus exposition text for `/metrics`. */
   metricsText(): Promise<string>;
+  /** Why a book cannot be served because its venue is unreachable, if that is so (for `/readyz`). */
+  unreachableReason?(exchange: ExchangeId, symbol: string): string | undefined;
 }
 
 export interface DownstreamServer {
@@ -98,6 +100,7 @@ export function createDownstreamServer(deps: DownstreamServerDeps): DownstreamSe
       log.info({ clientId: socket.id, code }, 'bot disconnected');
     },
     onHttp: createHttpRoutes({ store, hub, status: deps.status, metricsText: deps.metricsText,
+      unreachableReason: deps.unreachableReason,
       clientCount: () => fanout.clientCount() }),
   };
 

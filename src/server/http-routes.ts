@@ -1,6 +1,6 @@
-// HTTP on the bots' port (DESIGN.md): health, readiness, status, one book, Prometheus metrics.
+// HTTP on the bots' port (README.md "Downstream protocol v1"): health, readiness, status, one book, Prometheus metrics.
 // Errors are JSON `{"error":"<code>","message":"…"}`; the codes are the protocol's where they overlap.
-import { symbolFromUrl } from '../core/model.ts';
+import { type ExchangeId, symbolFromUrl } from '../core/model.ts';
 import type { BookStore, BookView } from '../book/book-store.ts';
 import type { HttpRequest, HttpResponse } from './client-hub.ts';
 import { normalizeSymbol, resolveDepth } from './protocol.ts';
@@ -15,6 +15,8 @@ export interface HttpRoutesDeps {
   status(): Record<string, unknown>;
   metricsText(): Promise<string>;
   clientCount(): number;
+  /** Why a book cannot be served because its venue is unreachable, if that is so. */
+  unreachableReason?(exchange: ExchangeId, symbol: string): string | undefined;
 }
 
 export type HttpRoutes = (request: HttpRequest) => HttpResponse | Promise<HttpResponse>;
@@ -26,7 +28,7 @@ export function createHttpRoutes(deps: HttpRoutesDeps): HttpRoutes {
       case '/healthz':
         return json(200, { status: 'ok' });
       case '/readyz':
-        return readiness(deps.store);
+        return readiness(deps);
       case '/v1/status':
         return json(200, {
           ...deps.status(),
@@ -43,10 +45,13 @@ export function createHttpRoutes(deps: HttpRoutesDeps): HttpRoutes {
   };
 }
 
-function readiness(store: BookStore): HttpResponse {
-  const reasons = store.list().filter((view) => view.state !== 'live').map((view) => ({
-    exchange: view.exchange, symbol: view.symbol, state: view.state, reason: view.reason ?? 'starting',
-  }));
+function readiness(deps: HttpRoutesDeps): HttpResponse {
+  const reasons = deps.store.list().filter((view) => view.state !== 'live').map((view) => {
+    const unreachable = deps.unreachableReason?.(view.exchange, view.symbol);
+    const reason = unreachable === undefined ? view.reason ?? 'starting' : 'upstream_unreachable';
+    return { exchange: view.exchange, symbol: view.symbol, state: view.state, reason,
+      ...(unreachable === undefined ? {} : { detail: unreachable }) };
+  });
   return reasons.length === 0 ? json(200, { ready: true }) : json(503, { ready: false, reasons });
 }
 
