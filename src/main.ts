@@ -1,15 +1,23 @@
 // The daemon: load config (exit 2 with the key path on a bad one), open logs, run the gateway, and shut down
 // gracefully on SIGINT/SIGTERM (bots get `status` `shutting_down`, logs flush, exit 0 within 5 s).
 import { formatConfigError, loadConfig, redactedConfigJson } from './config/load.ts';
+import { HELP_TEXT, informationRequest } from './config/command-line.ts';
 import { readHostEnvironment } from './config/host.ts';
 import { createGateway, GatewayStartError } from './gateway.ts';
+import { LogDirectoryInUseError } from './observability/log-lock.ts';
 import { createLogger } from './observability/logger.ts';
+import { GATEWAY_VERSION } from './version.ts';
 
 const SHUTDOWN_DEADLINE_MS = 5_000;
 const EXIT_CONFIG = 2;
 const EXIT_START_FAILED = 1;
 
 async function main(): Promise<void> {
+  const request = informationRequest(process.argv.slice(2));
+  if (request !== undefined) {
+    process.stdout.write(request === 'help' ? HELP_TEXT : `market-gateway ${GATEWAY_VERSION}\n`);
+    return;
+  }
   const loaded = loadConfig({ argv: process.argv.slice(2), env: process.env });
   if (!loaded.ok) {
     process.stderr.write(formatConfigError(loaded.error));
@@ -24,8 +32,9 @@ async function main(): Promise<void> {
   try {
     logs = createLogger(config.logging, readHostEnvironment());
   } catch (error) {
-    process.stderr.write(`market-gateway: logging.dir: ${(error as Error).message}\n`);
-    process.exit(EXIT_CONFIG);
+    const inUse = error instanceof LogDirectoryInUseError;
+    process.stderr.write(`market-gateway: ${inUse ? 'start-up failed: ' : ''}logging.dir: ${(error as Error).message}\n`);
+    process.exit(inUse ? EXIT_START_FAILED : EXIT_CONFIG);
   }
   const { logger } = logs;
   for (const warning of loaded.warnings) logger.warn({ event: 'config_warning' }, warning);

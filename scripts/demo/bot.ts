@@ -17,6 +17,23 @@ interface BotBook {
 export interface DemoMarket {
   readonly exchange: string;
   readonly symbol: string;
+  /** Decimals of the venue's price tick and size lot, to show `76745.26` rather than the wire's `76745.26000000`. */
+  readonly priceDecimals?: number;
+  readonly sizeDecimals?: number;
+}
+
+/** A decimal string cut or padded to `decimals` places (the wire's trailing zeros beyond the tick are noise). */
+function atDecimals(text: string, decimals: number | undefined): string {
+  if (decimals === undefined || text === '') return text;
+  const [whole, fraction = ''] = text.split('.');
+  return decimals === 0 ? whole! : `${whole}.${fraction.padEnd(decimals, '0').slice(0, decimals)}`;
+}
+
+/** Rows of cells as aligned text: numbers right-aligned, a `|` column kept as is. */
+function alignedRows(rows: readonly (readonly string[])[], rightAligned: readonly boolean[]): string[] {
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  return rows.map((row) => `  ${row.map((cell, column) => (rightAligned[column] ? cell.padStart(widths[column]!)
+    : cell.padEnd(widths[column]!))).join(' ').trimEnd()}`);
 }
 
 interface TradeLine {
@@ -93,23 +110,26 @@ export class DemoBot {
 
   render(): string {
     const lines: string[] = [];
-    for (const [market, entry] of this.books) {
-      lines.push(`${market.padEnd(16)} ${entry.state.padEnd(18)} seq ${String(entry.seq).padStart(6)}  updates ${entry.updates}`
+    for (const [marketKey, entry] of this.books) {
+      lines.push(`${marketKey.padEnd(16)} ${entry.state.padEnd(18)} seq ${String(entry.seq).padStart(6)}  updates ${entry.updates}`
         + `${entry.reason !== '' && entry.state !== 'live' ? `  (${entry.reason})` : ''}`);
       const bids = entry.book.topLevels('bids', 5);
       const asks = entry.book.topLevels('asks', 5);
-      lines.push(`  ${'bid size'.padStart(14)} ${'bid'.padStart(12)} | ${'ask'.padEnd(12)} ${'ask size'.padEnd(14)}`);
-      for (let i = 0; i < 5; i++) {
-        const bid = bids[i];
-        const ask = asks[i];
-        lines.push(`  ${(bid?.[1] ?? '').padStart(14)} ${(bid?.[0] ?? '').padStart(12)} | ${(ask?.[0] ?? '').padEnd(12)} ${(ask?.[1] ?? '').padEnd(14)}`);
-      }
+      const market = this.markets.find((m) => `${m.exchange} ${m.symbol}` === marketKey);
+      const price = (level: LevelText | undefined): string => atDecimals(level?.[0] ?? '', market?.priceDecimals);
+      const size = (level: LevelText | undefined): string => atDecimals(level?.[1] ?? '', market?.sizeDecimals);
+      const rows = [['bid size', 'bid', '|', 'ask', 'ask size']];
+      for (let i = 0; i < 5; i++) rows.push([size(bids[i]), price(bids[i]), '|', price(asks[i]), size(asks[i])]);
+      lines.push(...alignedRows(rows, [true, true, false, false, true]));
       lines.push('');
     }
     lines.push('recent trades (taker side):');
-    for (const trade of [...this.trades].reverse()) {
-      lines.push(`  ${`${trade.exchange} ${trade.symbol}`.padEnd(16)} ${trade.side.padEnd(4)} ${trade.size.padStart(12)} @ ${trade.price.padEnd(12)} id ${trade.tradeId}`);
-    }
+    const tradeRows = [...this.trades].reverse().map((trade) => {
+      const market = this.markets.find((m) => m.exchange === trade.exchange && m.symbol === trade.symbol);
+      return [`${trade.exchange} ${trade.symbol}`, trade.side, atDecimals(trade.size, market?.sizeDecimals), '@',
+        atDecimals(trade.price, market?.priceDecimals), `id ${trade.tradeId}`];
+    });
+    if (tradeRows.length > 0) lines.push(...alignedRows(tradeRows, [false, false, true, false, true, false]));
     lines.push('', `seq gaps seen: ${this.seqGaps}`);
     return lines.join('\n');
   }

@@ -1,13 +1,14 @@
 // `npm run demo`: fully offline. Starts the Kraken and Binance simulators, the real gateway (native uWebSockets.js
 // hub) pointed at them, and a console bot that prints top of book and trades of both venues. Every 15 s a fault is
 // injected (Kraken: corrupt checksum, dropped connection, stall; Binance: update-id gap, serverShutdown → zero-gap
-// rotation, REST 429, stale snapshot) so you can watch the gateway detect it and recover. Ctrl+C stops everything.
+// rotation, REST 429) so you can watch the gateway detect it and recover. Ctrl+C stops everything.
 // Options: --duration-ms N (stop by itself), --no-faults, --port N (gateway port, default 8787).
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../src/config/load.ts';
 import { readHostEnvironment } from '../../src/config/host.ts';
 import { createGateway } from '../../src/gateway.ts';
 import { createLogger } from '../../src/observability/logger.ts';
+import { binanceInstrument } from '../../src/sim/binance/instruments.ts';
 import { startBinanceSimulator } from '../../src/sim/binance/server.ts';
 import { startKrakenSimulator } from '../../src/sim/kraken/server.ts';
 import { DemoBot } from './bot.ts';
@@ -28,7 +29,7 @@ const base = loaded.config;
 const config = {
   ...base,
   server: { ...base.server, port: Number(values.port) },
-  logging: { ...base.logging, prettyOnTty: false },
+  logging: { ...base.logging, stdout: 'off' as const },
   exchanges: {
     ...base.exchanges,
     kraken: { ...base.exchanges.kraken, url: sim.url, symbols: SYMBOLS, staleAfterMs: 3_000 },
@@ -36,11 +37,31 @@ const config = {
       symbols: BINANCE_SYMBOLS, bookDepth: 1000, staleAfterMs: 3_000 },
   },
 };
-const logs = createLogger(config.logging, readHostEnvironment());
+/** A demo that cannot start says why in one line and exits 1, leaving nothing running. */
+async function refuse(message: string): Promise<never> {
+  await sim.stop();
+  await binanceSim.stop();
+  process.stderr.write(`demo: start-up failed: ${message}\n`);
+  process.exit(1);
+}
+let logs: ReturnType<typeof createLogger>;
+try {
+  logs = createLogger(config.logging, readHostEnvironment());
+} catch (error) {
+  logs = await refuse(`logging.dir: ${(error as Error).message}`);
+}
 const gateway = createGateway(config, { logger: logs.logger });
-const { port } = await gateway.start();
+const { port } = await gateway.start().catch(async (error: unknown) => {
+  await gateway.stop('start_failed');
+  await logs.close();
+  return refuse((error as Error).message);
+});
+/** Decimals of a simulator quantity in 1e-8 units (0.01 → 2). */
+const decimalsOfUnits = (units: number): number => 8 - Math.round(Math.log10(units));
 const markets = [...SYMBOLS.map((symbol) => ({ exchange: 'kraken', symbol })),
-  ...BINANCE_SYMBOLS.map((symbol) => ({ exchange: 'binance', symbol }))];
+  ...BINANCE_SYMBOLS.map((symbol) => ({ exchange: 'binance', symbol,
+    priceDecimals: decimalsOfUnits(binanceInstrument(symbol).tickUnits),
+    sizeDecimals: decimalsOfUnits(binanceInstrument(symbol).lotUnits) }))];
 const bot = new DemoBot(`ws://127.0.0.1:${port}/v1/ws`, markets, 10);
 await bot.connect();
 

@@ -3,11 +3,11 @@
 # Run in an elevated PowerShell from the repository root after `npm ci`.
 param(
   [string]$ServiceName = "market-gateway",
-  [string]$ConfigPath = "$PSScriptRoot\..\config\example.json",
+  [string]$ConfigPath = "$PSScriptRoot\..\..\config\example.json",
   [string]$Nssm = "nssm.exe"
 )
 $ErrorActionPreference = "Stop"
-$root = (Resolve-Path "$PSScriptRoot\..").Path
+$root = (Resolve-Path "$PSScriptRoot\..\..").Path
 $node = (Get-Command node.exe).Source
 & $Nssm install $ServiceName $node "--import" "tsx" "src/main.ts" "--config" (Resolve-Path $ConfigPath).Path
 & $Nssm set $ServiceName AppDirectory $root

@@ -79,7 +79,7 @@ export class SoakGateway {
     const config = {
       server: { host: '127.0.0.1', port: this.port },
       exchanges,
-      logging: { dir: this.logDir, level: 'info', prettyOnTty: false },
+      logging: { dir: this.logDir, level: 'info', stdout: 'off' },
     };
     this.config = config;
     await writeFile(configFile, `${JSON.stringify(config, null, 2)}\n`);

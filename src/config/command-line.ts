@@ -7,7 +7,30 @@ export interface CommandLine {
   readonly printConfig: boolean;
 }
 
-export const USAGE = 'usage: market-gateway [--config <file.json>] [--print-config]';
+export const USAGE = 'usage: market-gateway [--config <file.json>] [--print-config] [--help] [--version]';
+
+/** `--help` / `-h` and `--version` / `-V` answer and exit 0 whatever else is on the command line. */
+export function informationRequest(argv: readonly string[]): 'help' | 'version' | undefined {
+  if (argv.some((arg) => arg === '--help' || arg === '-h')) return 'help';
+  if (argv.some((arg) => arg === '--version' || arg === '-V')) return 'version';
+  return undefined;
+}
+
+export const HELP_TEXT = `market-gateway: keeps exchange WebSocket sessions alive and serves verified market data to local bots.
+
+${USAGE}
+
+  --config <file.json>  merge this JSON file over the defaults (an example: config/example.json)
+  --print-config        print the effective configuration (secrets redacted) and exit
+  --help, -h            print this help and exit
+  --version, -V         print the version and exit
+
+Every key can also be set by an MGW_* environment variable named after its path
+(server.port -> MGW_SERVER_PORT, exchanges.kraken.symbols -> MGW_EXCHANGES_KRAKEN_SYMBOLS).
+The configuration reference (every key, its default and meaning) is in README.md, section "Configuration".
+Bots connect to ws://127.0.0.1:8787/v1/ws by default; GET /readyz answers 200 once every book is live.
+Exit codes: 0 stopped cleanly, 1 start-up failed (port or log directory in use), 2 invalid configuration.
+`;
 
 export function parseCommandLine(argv: readonly string[]): { readonly options: CommandLine; readonly problems: ConfigProblem[] } {
   const problems: ConfigProblem[] = [];

@@ -202,10 +202,13 @@ export function loadConfig(input: LoadInput): LoadResult {
       if (!coveredByShape(problem.key)) problems.push(withSource(problem));
     }
   }
-  if (problems.length > 0) return { ok: false, error: new ConfigError(problems) };
-
+  // Rules across keys run on whatever values were given, so every problem is reported at once, not in rounds (a
+  // file whose shape is wrong has no values to run them on).
   const config = deepFreeze(store.getProperties());
-  const crossKey = crossKeyProblems(config);
-  if (crossKey.length > 0) return { ok: false, error: new ConfigError(crossKey.map(withSource)) };
+  const crossKey = shapes.length > 0 ? [] : crossKeyProblems(config).map(withSource);
+  for (const problem of crossKey) {
+    if (!problems.some((p) => p.key === problem.key && p.reason === problem.reason)) problems.push(problem);
+  }
+  if (problems.length > 0) return { ok: false, error: new ConfigError(problems) };
   return { ok: true, config, printConfig: options.printConfig, configFile, warnings: riskWarnings(config) };
 }

@@ -169,7 +169,11 @@ function buildSchema(): convict.Schema<GatewayConfig> {
       rotateFrequency: oneOf(['daily', 'hourly'] as const, 'daily', 'Also rotate at every day (or hour) boundary.'),
       keepFiles: int(14, 'Log files kept, the current one included; older ones are deleted on rotation.',
         { min: 1, max: 10_000 }),
-      prettyOnTty: bool(true, 'Also write human-readable lines to stdout when it is a terminal.'),
+      stdout: oneOf(['auto', 'pretty', 'json', 'off'] as const, 'auto', 'What goes to stdout besides the files: auto = '
+        + 'human-readable lines on a terminal, NDJSON when stdout is not one (a service: journalctl, the Windows service '
+        + 'log); pretty; json; off.'),
+      stdoutLevel: oneOf(['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const, 'info',
+        'Lowest level written to stdout (the files follow logging.level).'),
     },
   };
 }

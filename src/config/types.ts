@@ -84,8 +84,10 @@ export interface LoggingConfig {
   readonly rotateFrequency: 'daily' | 'hourly';
   /** Log files kept, the current one included; older ones (earlier runs too) are deleted on rotation. */
   readonly keepFiles: number;
-  /** Also write human-readable lines to stdout when it is a TTY. */
-  readonly prettyOnTty: boolean;
+  /** stdout besides the files: auto = pretty on a terminal, NDJSON otherwise (services); or always one; or none. */
+  readonly stdout: 'auto' | 'pretty' | 'json' | 'off';
+  /** Lowest level written to stdout. */
+  readonly stdoutLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 }
 
 export interface GatewayConfig {

@@ -1,7 +1,7 @@
 // What the connector reports to observability (logs and metrics). One event per lifecycle change;
 // nothing per frame — per-frame figures go through FeedMetrics counters.
 import type { BookStatusReason, ExchangeId } from '../core/model.ts';
-import type { ReportLevel } from '../exchanges/types.ts';
+import type { ReportLevel, VenueChannel } from '../exchanges/types.ts';
 import type { ReconnectCause } from './reconnect-policy.ts';
 
 export type ConnectionState = 'idle' | 'connecting' | 'subscribing' | 'live' | 'backoff' | 'stopped';
@@ -39,7 +39,8 @@ export type FeedEvent =
       readonly escalated: boolean;
       /** Over budget after a reconnect in this window: the book waits (not live) until then (epoch ms). */
       readonly retryAt?: number })
-  | (ConnectionRef & { readonly type: 'subscription_failed'; readonly symbol?: string; readonly error: string })
+  | (ConnectionRef & { readonly type: 'subscription_failed'; readonly symbol?: string; readonly channel?: VenueChannel;
+      readonly error: string })
   | (ConnectionRef & { readonly type: 'session_report'; readonly level: ReportLevel; readonly code: string;
       readonly message: string; readonly symbol?: string })
   | (ConnectionRef & { readonly type: 'trades_deduplicated'; readonly symbol: string; readonly count: number })

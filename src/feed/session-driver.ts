@@ -210,7 +210,8 @@ export class SessionDriver {
         else this.trades.acked(event.symbol, this.deps.now());
         break;
       case 'subscribe_failed':
-        this.deps.observe({ type: 'subscription_failed', exchange, connection: id, symbol: event.symbol, error: event.error });
+        this.deps.observe({ type: 'subscription_failed', exchange, connection: id, symbol: event.symbol,
+          ...(event.channel === undefined ? {} : { channel: event.channel }), error: event.error });
         if (event.symbol !== undefined && event.channel === 'trades') this.trades.rejected(event.symbol, this.receivedAt);
         if (event.symbol !== undefined && event.channel !== 'trades' && store.has(exchange, event.symbol)) {
           this.tracker.failed(event.symbol, this.receivedAt);

@@ -11,6 +11,7 @@ import type { HostEnvironment } from '../config/host.ts';
 import { LOG_SECRET_KEY_PATTERN, REDACTED, redactSecrets, SECRET_KEY_NAMES } from '../config/redact.ts';
 import type { LoggingConfig } from '../config/types.ts';
 import { resolveLogDirectory } from './log-directory.ts';
+import { acquireLogLock } from './log-lock.ts';
 import { formatTtyLine } from './tty-format.ts';
 
 export const SERVICE_NAME = 'market-gateway';
@@ -72,8 +73,19 @@ function rollOptions(config: LoggingConfig, directory: string): Record<string, u
   };
 }
 
+/** stdout's share of the lines: human-readable for a person at a terminal, NDJSON for a service manager's journal. */
+function stdoutDestination(mode: LoggingConfig['stdout'], isTty: boolean, stdout: { write(text: string): unknown },
+  color: boolean): DestinationStream | undefined {
+  const format = mode === 'auto' ? (isTty ? 'pretty' : 'json') : mode;
+  if (format === 'off') return undefined;
+  if (format === 'json') return { write: (line: string) => stdout.write(line) };
+  return { write: (line: string) => stdout.write(formatTtyLine(line, color && isTty)) };
+}
+
+/** Throws LogDirectoryInUseError when another running gateway logs to the same directory. */
 export function createLogger(config: LoggingConfig, host: HostEnvironment, options: LoggerOptions = {}): LoggerHandle {
   const location = resolveLogDirectory(config.dir, host);
+  const lock = acquireLogLock(location.directory);
   const stderr = options.stderr ?? process.stderr;
   const transport: WorkerStream = pino.transport({ target: 'pino-roll', options: rollOptions(config, location.directory) });
   let reportedFailure = false;
@@ -83,14 +95,10 @@ export function createLogger(config: LoggingConfig, host: HostEnvironment, optio
     stderr.write(`${SERVICE_NAME}: log file writer failed, file logging stopped: ${err instanceof Error ? err.message : String(err)}\n`);
   });
 
-  const pretty = host.isTty && config.prettyOnTty;
   const stdout = options.stdout ?? process.stdout;
-  const destination: DestinationStream = pretty
-    ? pino.multistream([
-      { level: 'trace', stream: transport },
-      { level: 'trace', stream: { write: (line: string) => stdout.write(formatTtyLine(line, options.color ?? true)) } },
-    ])
-    : transport;
+  const stdoutStream = stdoutDestination(config.stdout, host.isTty, stdout, options.color ?? true);
+  const destination: DestinationStream = stdoutStream === undefined ? transport
+    : pino.multistream([{ level: 'trace', stream: transport }, { level: config.stdoutLevel, stream: stdoutStream }]);
   const logger = pino({
     level: config.level,
     base: { service: SERVICE_NAME, pid: process.pid },
@@ -100,6 +108,10 @@ export function createLogger(config: LoggingConfig, host: HostEnvironment, optio
     formatters: { log: (object: Record<string, unknown>) => redactSecrets(object, LOG_SECRET_KEY_PATTERN) },
   }, destination);
 
+  if (lock.tookOverFrom !== undefined) {
+    logger.info({ event: 'log_lock_taken_over', previousPid: lock.tookOverFrom, lock: lock.path },
+      `took over the log directory lock of pid ${lock.tookOverFrom}, which is no longer running`);
+  }
   if (location.fellBack) {
     logger.warn({ wanted: location.wanted, directory: location.directory, reason: location.reason },
       `log directory ${location.wanted} is not usable (${location.reason}); logging to ${location.directory} instead`);
@@ -118,6 +130,7 @@ export function createLogger(config: LoggingConfig, host: HostEnvironment, optio
     close: () => {
       closing ??= new Promise<void>((resolve) => {
         logger.level = 'silent';
+        lock.release();
         if (transport.closed) {
           resolve();
           return;

@@ -142,7 +142,8 @@ export function createObserver(logger: Logger, metrics: GatewayMetrics, options:
       case 'subscription_failed':
         m.subscriptionFailures.inc({ exchange: event.exchange });
         write('error', event, `${conn(event.exchange, event.connection)}: subscription`
-          + `${event.symbol === undefined ? '' : ` to ${event.symbol}`} failed: ${event.error}`);
+          + `${event.symbol === undefined ? '' : ` to ${event.symbol}`}${event.channel === undefined ? '' : ` ${event.channel}`}`
+          + ` failed: ${event.error}`);
         return;
       case 'session_report':
         if (PARSE_ERROR_CODES.has(event.code)) {
@@ -218,8 +219,8 @@ export function createObserver(logger: Logger, metrics: GatewayMetrics, options:
       }
       case 'book_state':
         metrics.setBookState(event.exchange, event.symbol, event.state);
-        write('info', event, `${event.exchange} ${event.symbol} book: ${event.previous === undefined ? ''
-          : `${event.previous} → `}${event.state}${event.reason === undefined ? '' : ` (${event.reason})`}`);
+        write('info', event, `${event.exchange} ${event.symbol} book: ${event.previous === undefined || event.previous === event.state
+          ? '' : `${event.previous} → `}${event.state}${event.reason === undefined ? '' : ` (${event.reason})`}`);
         return;
       case 'server_listening': {
         metrics.setEngine(event.engine);

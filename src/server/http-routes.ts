@@ -67,7 +67,10 @@ function book(store: BookStore, request: HttpRequest): HttpResponse {
   const symbolText = decode(segments[4]!);
   const symbol = normalizeSymbol(symbolFromUrl(symbolText));
   const view = symbol === undefined ? undefined : store.get(exchange, symbol);
-  if (view === undefined) return errorResponse(404, 'unknown_symbol', `${exchange} has no configured symbol ${clip(symbolText)}`);
+  // The normalized form (DOGE/USD), as bots see it on the WebSocket, not the URL's DOGE-USD.
+  if (view === undefined) {
+    return errorResponse(404, 'unknown_symbol', `${exchange} has no configured symbol ${clip(symbol ?? symbolFromUrl(symbolText))}`);
+  }
   const rawDepth = request.query.get('depth');
   const depth = resolveDepth(rawDepth === null ? undefined : /^[0-9]{1,9}$/.test(rawDepth) ? Number(rawDepth) : rawDepth, view.depth);
   if (typeof depth !== 'number') return errorResponse(400, depth.code, depth.message);

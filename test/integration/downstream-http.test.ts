@@ -110,6 +110,8 @@ for (const factory of hubFactories) {
         const reply = await http(s, path);
         assert.deepEqual([reply.status, reply.json().error], [status, code], path);
       }
+      assert.equal((await http(s, '/v1/books/kraken/doge-eur')).json().message, 'kraken has no configured symbol DOGE/EUR',
+        'the normalized name, as on the WebSocket');
     });
   });
 }

@@ -56,7 +56,7 @@ describe('loadConfig defaults', () => {
     assert.deepEqual(config.exchanges.coinbase.symbols, ['BTC/USD']);
     assert.equal(config.store.tradeBufferSize, 1000);
     assert.deepEqual(config.logging, {
-      dir: '', level: 'info', maxFileBytes: 10485760, rotateFrequency: 'daily', keepFiles: 14, prettyOnTty: true,
+      dir: '', level: 'info', maxFileBytes: 10485760, rotateFrequency: 'daily', keepFiles: 14, stdout: 'auto', stdoutLevel: 'info',
     });
     assert.ok(Object.isFrozen(config) && Object.isFrozen(config.exchanges.kraken.reconnect));
     assert.ok(Object.isFrozen(config.exchanges.kraken.symbols));
@@ -219,6 +219,18 @@ describe('loadConfig problems', () => {
     const text = formatConfigError(err);
     assert.match(text, /^market-gateway: invalid configuration \(4 problems\); nothing was started\.$/m);
     assert.match(text, /^ {2}server\.port: must be an integer \(got "80a"\) {2}\[from MGW_SERVER_PORT\]$/m);
+  });
+
+  it('reports mistakes of different kinds together: a bad port, a malformed symbol and a v1 symbol name', () => {
+    const path = writeJson('three-mistakes.json', { server: { port: 70000 }, exchanges: { kraken: { symbols: ['XBT/USD', 'DOGE'] } } });
+    const err = failure(loadConfig({ argv: ['--config', path], env: {} }));
+    assert.deepEqual(err.problems.map((p) => p.key).sort(), ['exchanges.kraken.symbols', 'exchanges.kraken.symbols', 'server.port']);
+    assert.match(err.message, /server\.port: must be at most 65535 \(got 70000\)/);
+    assert.match(err.message, /exchanges\.kraken\.symbols: .*"DOGE"/);
+    assert.match(err.message, /exchanges\.kraken\.symbols: XBT\/USD uses Kraken's v1 asset name; write BTC\/USD/);
+    assert.match(formatConfigError(err), /invalid configuration \(3 problems\)/);
+    const fromEnv = failure(loadConfig({ argv: [], env: { MGW_EXCHANGES_KRAKEN_SYMBOLS: 'XBT/USD,DOGE' } }));
+    assert.equal(fromEnv.problems.length, 2, fromEnv.message);
   });
 
   it('checks rules that span keys', () => {

@@ -21,7 +21,8 @@ function scratch(): string {
 }
 
 function logging(overrides: Partial<LoggingConfig> = {}): LoggingConfig {
-  return { dir: '', level: 'info', maxFileBytes: 10 * 1024 * 1024, rotateFrequency: 'daily', keepFiles: 14, prettyOnTty: true,
+  return { dir: '', level: 'info', maxFileBytes: 10 * 1024 * 1024, rotateFrequency: 'daily', keepFiles: 14, stdout: 'auto',
+    stdoutLevel: 'info',
     ...overrides };
 }
 
@@ -178,23 +179,51 @@ describe('log directory', () => {
 });
 
 describe('terminal output', () => {
-  it('writes human-readable lines to stdout only when it is a TTY and prettyOnTty is on', async () => {
+  it('auto: human-readable lines on a terminal, NDJSON at stdoutLevel when stdout is not one; off: nothing', async () => {
     const seen: string[] = [];
     const stdout = { write: (text: string) => seen.push(text) };
-    const dir = scratch();
-    await withLogger(createLogger(logging({ dir }), host(root, { isTty: true }), { stdout, color: false }),
+    await withLogger(createLogger(logging({ dir: scratch() }), host(root, { isTty: true }), { stdout, color: false }),
       async ({ logger, flush }) => {
         logger.warn({ exchange: 'kraken', apiKey: 'k' }, 'resyncing BTC/USD');
         await flush();
       });
     assert.equal(seen.length, 1);
     assert.match(seen[0] ?? '', /^\d{2}:\d{2}:\d{2}\.\d{3} WARN {2}resyncing BTC\/USD exchange=kraken apiKey=\[redacted\]\n$/);
+
+    const service: string[] = [];
+    await withLogger(createLogger(logging({ dir: scratch(), level: 'debug', stdoutLevel: 'info' }), host(root, { isTty: false }),
+      { stdout: { write: (text: string) => service.push(text) } }), async ({ logger, flush }) => {
+      logger.debug('below stdoutLevel, file only');
+      logger.info({ event: 'ready', apiSecret: 's' }, 'bots connect to ws://127.0.0.1:8787/v1/ws');
+      logger.error({ event: 'start_failed' }, 'start-up failed');
+      await flush();
+    });
+    const lines = service.map((line) => JSON.parse(line) as Record<string, unknown>);
+    assert.deepEqual(lines.map((line) => [line.level, line.event, line.msg]),
+      [[30, 'ready', 'bots connect to ws://127.0.0.1:8787/v1/ws'], [50, 'start_failed', 'start-up failed']]);
+    assert.equal(lines[0]!.apiSecret, '[redacted]');
+
     const quiet: string[] = [];
-    for (const [isTty, prettyOnTty] of [[false, true], [true, false]] as const) {
-      await createLogger(logging({ dir: scratch(), prettyOnTty }), host(root, { isTty }),
+    for (const isTty of [false, true]) {
+      await createLogger(logging({ dir: scratch(), stdout: 'off' }), host(root, { isTty }),
         { stdout: { write: (text: string) => quiet.push(text) } }).close();
     }
     assert.deepEqual(quiet, []);
+  });
+
+  it('json and pretty force their format whatever stdout is', async () => {
+    const forced: string[] = [];
+    const stdout = { write: (text: string) => forced.push(text) };
+    for (const [mode, isTty] of [['json', true], ['pretty', false]] as const) {
+      await withLogger(createLogger(logging({ dir: scratch(), stdout: mode }), host(root, { isTty }), { stdout }),
+        async ({ logger, flush }) => {
+          logger.info(`${mode} line`);
+          await flush();
+        });
+    }
+    assert.equal(forced.length, 2);
+    assert.equal((JSON.parse(forced[0]!) as { msg: string }).msg, 'json line');
+    assert.match(forced[1]!, /^\d{2}:\d{2}:\d{2}\.\d{3} INFO {2}pretty line\n$/, 'no colour codes when not a terminal');
   });
 
   it('formats levels, fields and error stacks', () => {
