@@ -1,0 +1,80 @@
+// `npm run bench [-- <name> [options]]`: runs every benchmark, or the one named. Results go to bench/results/.
+//   npm run bench                      all benchmarks, default options
+//   npm run bench -- ingest [options]  ingest path vs JSON.parse, Kraken then Binance (--venue kraken|binance|all;
+//                                      options: scripts/bench/ingest-venues.ts, ingest.ts, ingest-binance.ts)
+//   npm run bench -- hub [options]     uWebSockets.js vs ws fan-out (options: scripts/bench/hub.ts)
+// An unknown name prints this usage and exits 2; a failed benchmark (e.g. a checksum mismatch) exits 1.
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { runHubBench } from './hub.ts';
+import { parseIngestCommand, runIngestCommand } from './ingest-venues.ts';
+
+interface Bench {
+  readonly about: string;
+  /** Throws on a bad option (reported with the usage, exit 2). */
+  check(args: readonly string[]): void;
+  run(args: readonly string[]): Promise<void>;
+}
+
+const BENCHES: Record<string, Bench> = {
+  ingest: {
+    about: 'Kraken and Binance frame → session → BookStore [→ fan-out], µs/frame vs bare JSON.parse (--venue)',
+    check: (args) => void parseIngestCommand(args),
+    async run(args) {
+      await runIngestCommand(parseIngestCommand(args));
+    },
+  },
+  hub: {
+    about: 'downstream hub engines (uWebSockets.js vs ws): CPU and latency per published message',
+    check: () => undefined,
+    async run(args) {
+      if (args.length === 0) {
+        await runHubBench();
+        return;
+      }
+      // hub.ts parses its own options only as a CLI: run it as one, in a child with the same loader.
+      const child = fork(fileURLToPath(new URL('./hub.ts', import.meta.url)), [...args],
+        { execArgv: process.execArgv, stdio: 'inherit' });
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      if (code !== 0) throw new Error(`hub bench exited with ${code}`);
+    },
+  },
+};
+
+function usage(): string {
+  return ['usage: npm run bench [-- <name> [options]]', '', 'benchmarks (all run when no name is given):',
+    ...Object.entries(BENCHES).map(([name, bench]) => `  ${name.padEnd(8)} ${bench.about}`)].join('\n');
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === '--help' || name === '-h') {
+    console.log(usage());
+    return 0;
+  }
+  if (name !== undefined && !Object.hasOwn(BENCHES, name)) {
+    console.error(`unknown benchmark "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  const selected = name === undefined ? Object.keys(BENCHES) : [name];
+  if (name !== undefined) {
+    try {
+      BENCHES[name].check(args);
+    } catch (error) {
+      console.error(`${error instanceof Error ? error.message : String(error)}\n\n${usage()}`);
+      return 2;
+    }
+  }
+  for (const each of selected) {
+    console.log(`== bench ${each} ==`);
+    await BENCHES[each].run(name === undefined ? [] : args);
+  }
+  return 0;
+}
+
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+}, (error: unknown) => {
+  console.error(error instanceof Error && error.name === 'IntegrityAlarm' ? `\n!!! ${error.message}\n` : error);
+  process.exitCode = 1;
+});
