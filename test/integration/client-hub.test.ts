@@ -19,7 +19,7 @@ const clientSeesOnProtocolError = {
 } as const;
 
 for (const factory of hubFactories) {
-  describe(`ClientHub on ${factory.name}`, () => {
+  describe(`ClientHub on ${factory.name}`, { skip: factory.skip }, () => {
     const hubs: StartedHub[] = [];
     const clients: RecordingClient[] = [];
     const start = async (options = {}): Promise<StartedHub> => {

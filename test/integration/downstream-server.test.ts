@@ -11,7 +11,7 @@ import { waitFor } from '../support/wait-for.ts';
 const OVERSIZE_CLOSE = { 'uWebSockets.js': 1006, ws: 1009 } as const;
 
 for (const factory of hubFactories) {
-  describe(`downstream server on ${factory.name}`, () => {
+  describe(`downstream server on ${factory.name}`, { skip: factory.skip }, () => {
     const servers: RunningServer[] = [];
     const bots: Bot[] = [];
     const start = async (config = {}): Promise<RunningServer> => {

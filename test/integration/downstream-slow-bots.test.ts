@@ -17,7 +17,7 @@ const SLOW_CONSUMER_CLOSE = {
 } as const;
 
 for (const factory of hubFactories) {
-  describe(`slow bots on ${factory.name}`, () => {
+  describe(`slow bots on ${factory.name}`, { skip: factory.skip }, () => {
     const servers: RunningServer[] = [];
     const bots: Bot[] = [];
     after(async () => {

@@ -6,10 +6,13 @@ import type {
   ClientHub, ClientSocket, HttpRequest, HttpResponse, HubHandlers, HubOptions,
 } from '../../src/server/client-hub.ts';
 import { createClientHub } from '../../src/server/hub-loader.ts';
+import { nativeHubSkip } from './native-hub.ts';
 
 export interface HubFactory {
   readonly name: 'uWebSockets.js' | 'ws';
   create(): ClientHub;
+  /** node:test `skip` for this engine's suites: the reason, or false to run them. */
+  readonly skip: string | false;
 }
 
 const noWarning = (message: string): void => {
@@ -17,8 +20,8 @@ const noWarning = (message: string): void => {
 };
 
 export const hubFactories: readonly HubFactory[] = [
-  { name: 'uWebSockets.js', create: () => createClientHub('uws', noWarning) },
-  { name: 'ws', create: () => createClientHub('ws', noWarning) },
+  { name: 'uWebSockets.js', create: () => createClientHub('uws', noWarning), skip: nativeHubSkip },
+  { name: 'ws', create: () => createClientHub('ws', noWarning), skip: false },
 ];
 
 export const baseOptions: HubOptions = {
