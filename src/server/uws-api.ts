@@ -66,7 +66,11 @@ export interface UwsWebSocketBehavior<UserData> {
 export interface UwsApp {
   ws<UserData>(pattern: string, behavior: UwsWebSocketBehavior<UserData>): UwsApp;
   any(pattern: string, handler: (res: UwsHttpResponse, req: UwsHttpRequest) => void): UwsApp;
-  listen(host: string, port: number, callback: (listenSocket: UwsListenSocket | false) => void): UwsApp;
+  /**
+   * `options` is a `LIBUS_LISTEN_*` flag. Without LIBUS_LISTEN_EXCLUSIVE_PORT the socket gets SO_REUSEPORT and a
+   * second process listening on the same port succeeds too: the kernel then splits connections between them.
+   */
+  listen(host: string, port: number, options: number, callback: (listenSocket: UwsListenSocket | false) => void): UwsApp;
   /** Force-closes every socket of the app, listen sockets included. */
   close(): void;
 }
@@ -76,6 +80,8 @@ export interface UwsNative {
   us_listen_socket_close(listenSocket: UwsListenSocket): void;
   us_socket_local_port(socket: UwsListenSocket): number;
   readonly DISABLED: number;
+  /** 1 in v20.30 and v20.57 (SO_EXCLUSIVEADDRUSE on Windows, no SO_REUSEPORT elsewhere). */
+  readonly LIBUS_LISTEN_EXCLUSIVE_PORT: number;
 }
 
 /** True for the native addon; the pure-JS shims of some packages define JS functions instead. */
@@ -85,7 +91,8 @@ export function isUwsNative(value: unknown): value is UwsNative {
   return isNativeFunction(record.App)
     && isNativeFunction(record.us_listen_socket_close)
     && isNativeFunction(record.us_socket_local_port)
-    && typeof record.DISABLED === 'number';
+    && typeof record.DISABLED === 'number'
+    && typeof record.LIBUS_LISTEN_EXCLUSIVE_PORT === 'number';
 }
 
 function isNativeFunction(value: unknown): boolean {

@@ -121,7 +121,7 @@ export class UwsHub implements ClientHub {
     });
     app.any('/*', (res, req) => this.serveHttp(res, req, handlers));
     return new Promise<number>((resolve, reject) => {
-      app.listen(options.host, options.port, (listenSocket) => {
+      app.listen(options.host, options.port, this.uws.LIBUS_LISTEN_EXCLUSIVE_PORT, (listenSocket) => {
         if (listenSocket === false) {
           this.app = null;
           app.close();
