@@ -4,11 +4,11 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { after, describe, it } from 'node:test';
+import { after, describe } from 'node:test';
 import WebSocket from 'ws';
 import { uwsBinaryName } from '../../src/server/hub-loader.ts';
 import {
-  baseOptions, connectClient, hubFactories, inertHandlers, startHub, type RecordingClient, type StartedHub,
+  baseOptions, connectClient, hubFactories, hubIt, inertHandlers, startHub, type RecordingClient, type StartedHub,
 } from '../support/hub-harness.ts';
 import { waitFor } from '../support/wait-for.ts';
 
@@ -19,7 +19,8 @@ const clientSeesOnProtocolError = {
 } as const;
 
 for (const factory of hubFactories) {
-  describe(`ClientHub on ${factory.name}`, { skip: factory.skip }, () => {
+  describe(`ClientHub on ${factory.name}`, () => {
+    const it = hubIt(factory);
     const hubs: StartedHub[] = [];
     const clients: RecordingClient[] = [];
     const start = async (options = {}): Promise<StartedHub> => {

@@ -1,7 +1,7 @@
 // HTTP on the bots' port, over real sockets on both hub engines.
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
-import { hubFactories } from '../support/hub-harness.ts';
+import { after, describe } from 'node:test';
+import { hubFactories, hubIt } from '../support/hub-harness.ts';
 import { Bot, METRICS_TEXT, startServer, type RunningServer } from '../support/downstream-harness.ts';
 import { BTC_FRAMES, ETH_FRAMES } from '../support/kraken-store-feed.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -23,7 +23,8 @@ async function http(server: RunningServer, path: string, method = 'GET'): Promis
 }
 
 for (const factory of hubFactories) {
-  describe(`downstream HTTP on ${factory.name}`, { skip: factory.skip }, () => {
+  describe(`downstream HTTP on ${factory.name}`, () => {
+    const it = hubIt(factory);
     const servers: RunningServer[] = [];
     const bots: Bot[] = [];
     after(async () => {

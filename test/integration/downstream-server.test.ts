@@ -1,8 +1,8 @@
 // The downstream server end to end: real hub (both engines), real `ws` bots, a real BookStore fed with the
 // Kraken ETH/USD and BTC/USD captures through the real session.
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
-import { hubFactories } from '../support/hub-harness.ts';
+import { after, describe } from 'node:test';
+import { hubFactories, hubIt } from '../support/hub-harness.ts';
 import { Bot, startServer, type RunningServer } from '../support/downstream-harness.ts';
 import { BTC_FRAMES, docTradeFrames, ETH_FRAMES } from '../support/kraken-store-feed.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -11,7 +11,8 @@ import { waitFor } from '../support/wait-for.ts';
 const OVERSIZE_CLOSE = { 'uWebSockets.js': 1006, ws: 1009 } as const;
 
 for (const factory of hubFactories) {
-  describe(`downstream server on ${factory.name}`, { skip: factory.skip }, () => {
+  describe(`downstream server on ${factory.name}`, () => {
+    const it = hubIt(factory);
     const servers: RunningServer[] = [];
     const bots: Bot[] = [];
     const start = async (config = {}): Promise<RunningServer> => {

@@ -2,9 +2,9 @@
 // hub's backlog. Books must catch it up with a snapshot; trades must close it as a slow consumer.
 import assert from 'node:assert/strict';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { after, describe, it } from 'node:test';
+import { after, describe } from 'node:test';
 import type { LevelText } from '../../src/core/model.ts';
-import { hubFactories } from '../support/hub-harness.ts';
+import { hubFactories, hubIt } from '../support/hub-harness.ts';
 import { Bot, startServer, type RunningServer } from '../support/downstream-harness.ts';
 import { ETH_FRAMES } from '../support/kraken-store-feed.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -17,7 +17,8 @@ const SLOW_CONSUMER_CLOSE = {
 } as const;
 
 for (const factory of hubFactories) {
-  describe(`slow bots on ${factory.name}`, { skip: factory.skip }, () => {
+  describe(`slow bots on ${factory.name}`, () => {
+    const it = hubIt(factory);
     const servers: RunningServer[] = [];
     const bots: Bot[] = [];
     after(async () => {

@@ -1,5 +1,6 @@
 // Starts a ClientHub with recording handlers and connects real `ws` bot clients to it.
 
+import { it, type TestContext } from 'node:test';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import WebSocket, { type RawData } from 'ws';
 import type {
@@ -23,6 +24,16 @@ export const hubFactories: readonly HubFactory[] = [
   { name: 'uWebSockets.js', create: () => createClientHub('uws', noWarning), skip: nativeHubSkip },
   { name: 'ws', create: () => createClientHub('ws', noWarning), skip: false },
 ];
+
+/**
+ * `it` for one engine's tests: where the engine cannot run here each test is skipped with the reason, so the
+ * skips are counted and printed per test (a skipped `describe` would drop its tests from the counts).
+ */
+export function hubIt(factory: HubFactory): (name: string, fn: (t: TestContext) => void | Promise<void>) => void {
+  return (name, fn) => {
+    void it(name, { skip: factory.skip }, fn);
+  };
+}
 
 export const baseOptions: HubOptions = {
   host: '127.0.0.1',
