@@ -50,7 +50,7 @@ export interface HubOptions {
   readonly port: number;
   /** WebSocket path bots connect to. */
   readonly wsPath: string;
-  /** Frames larger than this close the connection (1009). */
+  /** A message larger than this closes the connection with 1009 and a reason, on both engines. */
   readonly maxPayloadBytes: number;
   readonly maxBackpressureBytes: number;
   readonly idleTimeoutSeconds: number;

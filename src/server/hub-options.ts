@@ -2,6 +2,7 @@
 // C++ exception) on some bad values, e.g. idleTimeout 1..7.
 
 import type { HubOptions } from './client-hub.ts';
+import { ENGINE_PAYLOAD_CEILING_BYTES } from './oversize-frame.ts';
 
 export function validateHubOptions(options: HubOptions): void {
   const problems: string[] = [];
@@ -11,8 +12,9 @@ export function validateHubOptions(options: HubOptions): void {
   if (!options.wsPath.startsWith('/') || options.wsPath.includes('?')) {
     problems.push(`wsPath must start with '/' and have no query, got '${options.wsPath}'`);
   }
-  if (!isPositiveInteger(options.maxPayloadBytes)) {
-    problems.push(`maxPayloadBytes must be a positive integer, got ${options.maxPayloadBytes}`);
+  if (!isPositiveInteger(options.maxPayloadBytes) || options.maxPayloadBytes >= ENGINE_PAYLOAD_CEILING_BYTES) {
+    problems.push(`maxPayloadBytes must be a positive integer below ${ENGINE_PAYLOAD_CEILING_BYTES}, `
+      + `got ${options.maxPayloadBytes}`);
   }
   if (!isPositiveInteger(options.maxBackpressureBytes)) {
     problems.push(`maxBackpressureBytes must be a positive integer, got ${options.maxBackpressureBytes}`);

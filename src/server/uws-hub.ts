@@ -5,6 +5,7 @@ import type {
 } from './client-hub.ts';
 import { answerHttp, statusLine } from './hub-http.ts';
 import { validateHubOptions } from './hub-options.ts';
+import { ENGINE_PAYLOAD_CEILING_BYTES, OVERSIZE_CLOSE_CODE, oversizeReason } from './oversize-frame.ts';
 import {
   UWS_SEND_DROPPED, type UwsApp, type UwsHttpRequest, type UwsHttpResponse, type UwsListenSocket, type UwsNative,
   type UwsSocketContext, type UwsWebSocket,
@@ -16,7 +17,10 @@ interface UserData {
 
 const utf8 = new TextDecoder();
 
-/** uWS cuts the TCP connection on these errors (the client sees 1006); onClose reports the RFC code instead. */
+/**
+ * uWS cuts the TCP connection on these errors (the client sees 1006); onClose reports the RFC code instead. Too big
+ * only happens above ENGINE_PAYLOAD_CEILING_BYTES: below it the hub closes oversize messages itself, with a frame.
+ */
 const forcedCloseCodes: ReadonlyMap<string, number> = new Map([
   ['Received too big message', 1009],
   ['Received invalid UTF-8', 1007],
@@ -88,7 +92,7 @@ export class UwsHub implements ClientHub {
     const app = this.uws.App();
     this.app = app;
     app.ws<UserData>(options.wsPath, {
-      maxPayloadLength: options.maxPayloadBytes,
+      maxPayloadLength: ENGINE_PAYLOAD_CEILING_BYTES,
       maxBackpressure: options.maxBackpressureBytes,
       idleTimeout: options.idleTimeoutSeconds,
       closeOnBackpressureLimit: false,
@@ -104,8 +108,13 @@ export class UwsHub implements ClientHub {
       },
       message: (ws, message, isBinary) => {
         const client = ws.getUserData().client;
+        if (client === null) return;
+        if (message.byteLength > options.maxPayloadBytes) {
+          client.close(OVERSIZE_CLOSE_CODE, oversizeReason(message.byteLength, options.maxPayloadBytes));
+          return;
+        }
         // decode() copies: the ArrayBuffer is neutered when this callback returns.
-        if (client !== null) handlers.onMessage(client, utf8.decode(message), isBinary);
+        handlers.onMessage(client, utf8.decode(message), isBinary);
       },
       drain: (ws) => {
         const client = ws.getUserData().client;

@@ -10,6 +10,7 @@ import type {
 } from './client-hub.ts';
 import { answerHttp, splitTarget, statusLine } from './hub-http.ts';
 import { validateHubOptions } from './hub-options.ts';
+import { ENGINE_PAYLOAD_CEILING_BYTES, OVERSIZE_CLOSE_CODE, oversizeReason } from './oversize-frame.ts';
 
 /** How long close() waits for clients to answer the close handshake before cutting their sockets. */
 const CLOSE_GRACE_MS = 1000;
@@ -94,7 +95,7 @@ export class WsHub implements ClientHub {
     }
     const wss = new WebSocketServer({
       noServer: true,
-      maxPayload: options.maxPayloadBytes,
+      maxPayload: ENGINE_PAYLOAD_CEILING_BYTES,
       perMessageDeflate: false,
       clientTracking: false,
     });
@@ -164,6 +165,12 @@ export class WsHub implements ClientHub {
     };
     ws.on('message', (data: RawData, isBinary: boolean) => {
       client.alive = true;
+      if (client.closed) return;
+      const bytes = rawByteLength(data);
+      if (bytes > options.maxPayloadBytes) {
+        client.close(OVERSIZE_CLOSE_CODE, oversizeReason(bytes, options.maxPayloadBytes));
+        return;
+      }
       handlers.onMessage(client, rawToText(data), isBinary);
     });
     ws.on('pong', markAlive);
@@ -206,6 +213,11 @@ export class WsHub implements ClientHub {
       res.end(response.body);
     });
   }
+}
+
+function rawByteLength(data: RawData): number {
+  if (Array.isArray(data)) return data.reduce((sum, part) => sum + part.length, 0);
+  return data.byteLength;
 }
 
 function rawToText(data: RawData): string {

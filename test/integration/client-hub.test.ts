@@ -12,11 +12,8 @@ import {
 } from '../support/hub-harness.ts';
 import { waitFor } from '../support/wait-for.ts';
 
-/** What a client sees when the hub rejects its frame: uWS cuts TCP without a close frame (1006). */
-const clientSeesOnProtocolError = {
-  'uWebSockets.js': { oversize: 1006, badUtf8: 1006 },
-  ws: { oversize: 1009, badUtf8: 1007 },
-} as const;
+/** What a client sees on invalid UTF-8: uWS cuts TCP without a close frame (1006). */
+const clientSeesOnBadUtf8 = { 'uWebSockets.js': 1006, ws: 1007 } as const;
 
 for (const factory of hubFactories) {
   describe(`ClientHub on ${factory.name}`, () => {
@@ -126,18 +123,29 @@ for (const factory of hubFactories) {
       assert.equal(status, 404);
     });
 
-    it('closes on a frame above maxPayloadBytes or invalid UTF-8; onClose says 1009 / 1007', async () => {
+    it('closes a message above maxPayloadBytes with 1009 and a reason, however far above', async () => {
       const { events, wsUrl } = await start();
-      const big = await connect(wsUrl);
-      big.ws.send('x'.repeat(baseOptions.maxPayloadBytes + 1));
-      await waitFor(() => big.closeInfo !== null && events.closed.length === 1, 5000, 'oversize close');
-      assert.equal(big.closeInfo?.code, clientSeesOnProtocolError[factory.name].oversize);
-      assert.equal(events.closed[0].code, 1009);
+      const limit = baseOptions.maxPayloadBytes;
+      for (const size of [limit + 1, 4 * 1024 * 1024]) {
+        const big = await connect(wsUrl);
+        big.ws.send('x'.repeat(size));
+        await waitFor(() => big.closeInfo !== null && events.closed.length === 1, 5000, `oversize close (${size} bytes)`);
+        assert.deepEqual(big.closeInfo, { code: 1009, reason: `message too big: ${size} bytes, limit ${limit}` });
+        assert.equal(events.closed.splice(0)[0].code, 1009);
+      }
+      const fits = await connect(wsUrl);
+      fits.ws.send(`echo:${'x'.repeat(limit - 5)}`);
+      await waitFor(() => fits.received.length === 1, 5000, 'a message of exactly the limit is delivered');
+      assert.equal(events.messages.length, 1);
+    });
+
+    it('closes on invalid UTF-8; onClose says 1007', async () => {
+      const { events, wsUrl } = await start();
       const garbled = await connect(wsUrl);
       garbled.ws.send(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), { binary: false });
-      await waitFor(() => garbled.closeInfo !== null && events.closed.length === 2, 5000, 'bad UTF-8 close');
-      assert.equal(garbled.closeInfo?.code, clientSeesOnProtocolError[factory.name].badUtf8);
-      assert.equal(events.closed[1].code, 1007);
+      await waitFor(() => garbled.closeInfo !== null && events.closed.length === 1, 5000, 'bad UTF-8 close');
+      assert.equal(garbled.closeInfo?.code, clientSeesOnBadUtf8[factory.name]);
+      assert.equal(events.closed[0].code, 1007);
       assert.equal(events.messages.length, 0);
     });
 
