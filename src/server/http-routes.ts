@@ -2,6 +2,7 @@
 // Errors are JSON `{"error":"<code>","message":"…"}`; the codes are the protocol's where they overlap.
 import { type ExchangeId, symbolFromUrl } from '../core/model.ts';
 import type { BookStore, BookView } from '../book/book-store.ts';
+import { runtimeInfo } from '../observability/runtime-info.ts';
 import type { HttpRequest, HttpResponse } from './client-hub.ts';
 import { normalizeSymbol, resolveDepth } from './protocol.ts';
 
@@ -35,6 +36,7 @@ export function createHttpRoutes(deps: HttpRoutesDeps): HttpRoutes {
           books: deps.store.list().map(bookSummary),
           clients: deps.clientCount(),
           hub: { engine: deps.hub.engine, detail: deps.hub.engineDetail },
+          runtime: runtimeInfo(),
         });
       case '/metrics':
         return deps.metricsText().then((body) => ({ status: 200, contentType: PROMETHEUS_CONTENT_TYPE, body }));

@@ -67,7 +67,7 @@ for (const factory of hubFactories) {
       assert.deepEqual([post.status, post.json().error], [405, 'method_not_allowed']);
     });
 
-    it('/v1/status merges the provider with books, clients and the hub engine', async () => {
+    it('/v1/status merges the provider with books, clients, the hub engine build and the Node runtime', async () => {
       const s = await start();
       s.feed(ETH_FRAMES.slice(0, 10));
       const bot = await Bot.connect(s.wsUrl);
@@ -77,6 +77,12 @@ for (const factory of hubFactories) {
       assert.deepEqual(status.connectors, [{ exchange: 'kraken', state: 'live' }]);
       assert.equal(status.clients, 1);
       assert.deepEqual(status.hub, { engine: s.hub.engine, detail: s.hub.engineDetail });
+      const build = factory.name === 'ws' ? /^ws@\d+\.\d+\.\d+$/
+        : /^@(trufflesuite\/uws-js-unofficial|btc-vision\/uwebsockets\.js)@\d+\.\d+\.\d+\S* \(native uws_\w+_\w+_\d+\.node\)$/;
+      assert.match(String((status.hub as { detail: unknown }).detail), build);
+      const runtime = status.runtime as { node: unknown; platform: unknown; glibc: unknown };
+      assert.deepEqual([runtime.node, runtime.platform], [process.version, `${process.platform}-${process.arch}`]);
+      if (process.platform === 'linux') assert.match(String(runtime.glibc), /^\d+\.\d+$/);
       const books = status.books as Record<string, unknown>[];
       assert.deepEqual(books.map((b) => [b.symbol, b.state, b.depth]), [['ETH/USD', 'live', 25], ['BTC/USD', 'awaiting-snapshot', 10]]);
     });
