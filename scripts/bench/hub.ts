@@ -4,13 +4,13 @@
 
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { ClientSocket } from '../../src/server/client-hub.ts';
-import { createClientHub } from '../../src/server/hub-loader.ts';
+import { createClientHub, loadUwsNative } from '../../src/server/hub-loader.ts';
 import type { FromClients, ToClients } from './hub-clients.ts';
+import { benchPlatform, platformLine, type BenchPlatform } from './platform.ts';
 
 export interface HubBenchOptions {
   readonly engines: readonly ('uws' | 'ws')[];
@@ -51,12 +51,8 @@ export interface HubBenchScenario {
   incompleteMessages: number;
 }
 
-export interface HubBenchReport {
+export interface HubBenchReport extends BenchPlatform {
   startedAt: string;
-  node: string;
-  platform: string;
-  cpu: string;
-  cpuCount: number;
   options: Omit<HubBenchOptions, 'log' | 'outDir'>;
   scenarios: HubBenchScenario[];
   /** uWS value / ws value per client count (below 1: uWS is cheaper or faster). */
@@ -201,8 +197,12 @@ async function runScenario(engine: 'uws' | 'ws', clients: number, options: HubBe
   };
 }
 
-function printTable(scenarios: HubBenchScenario[], ratios: HubBenchReport['ratios'], log: (line: string) => void): void {
+function printTable(platform: BenchPlatform, scenarios: HubBenchScenario[], ratios: HubBenchReport['ratios'],
+  log: (line: string) => void): void {
   const f = (n: number, digits = 1): string => n.toFixed(digits);
+  log('');
+  log(platformLine(platform));
+  for (const detail of new Set(scenarios.map((s) => `${s.engine}: ${s.engineDetail}`))) log(`  ${detail}`);
   const rows = [
     ['engine', 'clients', 'cpu µs/pub', 'loop µs/pub', 'pub/s', 'loaded p50/p99 µs', 'idle p50/p99 µs', 'not sent'],
   ];
@@ -223,9 +223,15 @@ function printTable(scenarios: HubBenchScenario[], ratios: HubBenchReport['ratio
 export async function runHubBench(overrides: Partial<HubBenchOptions> = {}): Promise<HubBenchReport> {
   const options = { ...defaultHubBenchOptions, ...overrides };
   const startedAt = new Date().toISOString();
+  const platform = benchPlatform();
+  const native = loadUwsNative();
+  const engines = options.engines.filter((engine) => engine !== 'uws' || native.ok);
+  if (engines.length < options.engines.length && !native.ok) {
+    options.log(`uWebSockets.js skipped: no native build loads here (${native.reason})`);
+  }
   const scenarios: HubBenchScenario[] = [];
   for (const clients of options.clientCounts) {
-    for (const engine of options.engines) {
+    for (const engine of engines) {
       const scenario = await runScenario(engine, clients, options);
       options.log(`${scenario.engine} × ${clients}: ${scenario.cpuMicrosPerPublish.toFixed(1)} µs cpu/publish`);
       scenarios.push(scenario);
@@ -244,12 +250,9 @@ export async function runHubBench(overrides: Partial<HubBenchOptions> = {}): Pro
       idleP99: u.idleLatencyMicros.p99 / w.idleLatencyMicros.p99,
     }];
   });
-  printTable(scenarios, ratios, options.log);
+  printTable(platform, scenarios, ratios, options.log);
   const { log: _log, outDir, ...recorded } = options;
-  const report: HubBenchReport = {
-    startedAt, node: process.version, platform: `${process.platform}-${process.arch}`,
-    cpu: cpus()[0]?.model ?? 'unknown', cpuCount: cpus().length, options: recorded, scenarios, ratios, file: null,
-  };
+  const report: HubBenchReport = { startedAt, ...platform, options: recorded, scenarios, ratios, file: null };
   if (outDir !== null) {
     mkdirSync(outDir, { recursive: true });
     report.file = join(outDir, `hub-${startedAt.slice(0, 10)}.json`);

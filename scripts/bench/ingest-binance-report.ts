@@ -2,6 +2,7 @@
 import {
   BINANCE_VARIANTS, type BinanceIngestReport, type BinanceVariantId, type GroupSummary, type Scope, type Spread,
 } from './ingest-binance-summary.ts';
+import { platformLine } from './platform.ts';
 import { printTable } from './text-table.ts';
 
 const LABELS: Record<BinanceVariantId, string> = {
@@ -52,7 +53,7 @@ export function printBinanceIngestReport(report: BinanceIngestReport, log: (line
   log(`Binance, real captures (${g.entries.length}): per pass ${g.frames.all} frames = ${g.frames.steady} steady `
     + `(depthUpdate/trade) + ${g.frames.snapshot} REST snapshots + ${g.frames.other} other (streams the gateway does not `
     + 'subscribe: bookTicker, aggTrade, kline)');
-  log(`median of ${report.options.rounds} rounds (${report.options.passes} passes each), ${report.node}, ${report.cpu}`);
+  log(`median of ${report.options.rounds} rounds (${report.options.passes} passes each); ${platformLine(report)}`);
   groupTable(g, log);
   log('');
   log(`(b)/(a) all frames       = ${spread(g.ratios.all)}`);

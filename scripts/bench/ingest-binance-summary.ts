@@ -2,6 +2,7 @@
 import { CLASS_NAMES, type ClassName, type CorpusEntry, OTHER, SNAPSHOT, STEADY } from './ingest-binance-corpus.ts';
 import type { BinanceIngestBenchOptions } from './ingest-binance-options.ts';
 import type { EntryFacts } from './ingest-binance-rig.ts';
+import type { BenchPlatform } from './platform.ts';
 
 export const BINANCE_VARIANTS = ['json', 'parse', 'session', 'store', 'ingest'] as const;
 export type BinanceVariantId = (typeof BINANCE_VARIANTS)[number];
@@ -50,12 +51,8 @@ export interface GroupSummary {
   readonly clockMicrosPerFrame: Record<Scope, number | null>;
 }
 
-export interface BinanceIngestReport {
+export interface BinanceIngestReport extends BenchPlatform {
   startedAt: string;
-  node: string;
-  platform: string;
-  cpu: string;
-  cpuCount: number;
   options: Omit<BinanceIngestBenchOptions, 'log' | 'outDir'>;
   corpus: (Record<ClassName, number> & EntryFacts & {
     name: string; source: CorpusEntry['source']; symbols: readonly string[]; frames: number;

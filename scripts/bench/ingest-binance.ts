@@ -16,7 +16,6 @@
 // Usage: node --import tsx scripts/bench/main.ts ingest --venue binance [--rounds 5] [--warmup 2] [--passes 50]
 //        [--captures 10sym,spot-4sym] [--synthetic-steps 2000] [--out bench/results]
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { applyVenueEvent } from '../../src/book/book-sync.ts';
 import { parseBinanceFrame } from '../../src/exchanges/binance/parse.ts';
@@ -34,6 +33,7 @@ import {
 } from './ingest-binance-rig.ts';
 import { type BinanceIngestBenchOptions, defaultBinanceIngestBenchOptions } from './ingest-binance-options.ts';
 import { defaultConfig, IntegrityAlarm } from './ingest-pipeline.ts';
+import { benchPlatform } from './platform.ts';
 
 /** ns per class (steady, snapshot, other) added into `into`. */
 type Pass = (entry: CorpusEntry, facts: EntryFacts, into: Float64Array) => void;
@@ -197,8 +197,7 @@ export async function runBinanceIngestBench(overrides: Partial<BinanceIngestBenc
   const summary = summarize(rounds, corpus, options.passes);
   const { log: _log, outDir, ...recorded } = options;
   const report: BinanceIngestReport = {
-    startedAt, node: process.version, platform: `${process.platform}-${process.arch}`, cpu: cpus()[0]?.model ?? 'unknown',
-    cpuCount: cpus().length, options: recorded,
+    startedAt, ...benchPlatform(), options: recorded,
     corpus: corpus.map((entry, e) => ({
       name: entry.name, source: entry.source, symbols: entry.symbols, frames: entry.frames.length,
       ...Object.fromEntries(entry.counts.map((count, cls) => [CLASS_NAMES[cls], count])) as Record<ClassName, number>,

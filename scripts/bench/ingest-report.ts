@@ -1,5 +1,6 @@
 // Console tables for ingest.ts.
 import type { IngestBenchReport, VariantId } from './ingest-types.ts';
+import { platformLine } from './platform.ts';
 import { printTable } from './text-table.ts';
 
 const LABELS: Record<VariantId, string> = {
@@ -15,7 +16,7 @@ export function printIngestReport(report: IngestBenchReport, log: (line: string)
   const f = (n: number, digits = 3): string => n.toFixed(digits);
   const json = report.variants.find((v) => v.id === 'json')!.microsPerFrame;
   log('');
-  log(`median of ${report.options.rounds} rounds (${report.options.passes} passes each), ${report.node}, ${report.cpu}`);
+  log(`median of ${report.options.rounds} rounds (${report.options.passes} passes each); ${platformLine(report)}`);
   printTable([
     ['variant', 'µs/frame', 'rounds min–max', 'frames/s', '× (a)'],
     ...report.variants.map((v) => [

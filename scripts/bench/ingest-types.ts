@@ -1,5 +1,6 @@
 // Options and report shape of the Kraken ingest benchmark (ingest.ts), apart so its report printer need not import it.
 import type { Capture, CaptureFacts } from './ingest-pipeline.ts';
+import type { BenchPlatform } from './platform.ts';
 
 export interface IngestBenchOptions {
   /** Measured rounds; the median is reported. */
@@ -37,12 +38,8 @@ export interface VariantResult {
   readonly perCapture: Record<string, number>;
 }
 
-export interface IngestBenchReport {
+export interface IngestBenchReport extends BenchPlatform {
   startedAt: string;
-  node: string;
-  platform: string;
-  cpu: string;
-  cpuCount: number;
   options: Omit<IngestBenchOptions, 'log' | 'outDir'>;
   corpus: (Pick<Capture, 'file' | 'symbol' | 'depth'> & CaptureFacts & { frames: number; prelude: number })[];
   variants: VariantResult[];

@@ -13,7 +13,6 @@
 //        [--captures btcusd,ethusd] [--out bench/results]
 // Binance: ingest-binance.ts; `npm run bench -- ingest [--venue kraken|binance|all]` runs either or both.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -24,6 +23,7 @@ import {
   newMetrics, newSession, newStore, verifyCapture,
 } from './ingest-pipeline.ts';
 import { printIngestReport } from './ingest-report.ts';
+import { benchPlatform } from './platform.ts';
 import {
   defaultIngestBenchOptions, type IngestBenchOptions, type IngestBenchReport, TARGET_INGEST_RATIO, VARIANTS, type VariantId,
   type VariantResult,
@@ -179,8 +179,7 @@ export async function runIngestBench(overrides: Partial<IngestBenchOptions> = {}
   };
   const { log: _log, outDir, ...recorded } = options;
   const report: IngestBenchReport = {
-    startedAt, node: process.version, platform: `${process.platform}-${process.arch}`,
-    cpu: cpus()[0]?.model ?? 'unknown', cpuCount: cpus().length, options: recorded,
+    startedAt, ...benchPlatform(), options: recorded,
     corpus: captures.map((c) => ({ file: c.file, symbol: c.symbol, depth: c.depth, frames: c.frames.length,
       prelude: c.prelude.length, ...facts.get(c)! })),
     variants,

@@ -77,7 +77,7 @@ export function createClientHub(
   warn: (message: string) => void,
   load: () => UwsLoadResult = loadUwsNative,
 ): ClientHub {
-  if (preference === 'ws') return new WsHub(wsDetail());
+  if (preference === 'ws') return new WsHub(wsEngineDetail());
   const result = load();
   if (result.ok) return new UwsHub(result.uws, result.detail);
   if (preference === 'uws') {
@@ -87,7 +87,7 @@ export function createClientHub(
   }
   warn('!!! NATIVE uWebSockets.js UNAVAILABLE — serving bots with the much slower pure-JS `ws` hub. '
     + `Reason: ${result.reason}`);
-  return new WsHub(wsDetail());
+  return new WsHub(wsEngineDetail());
 }
 
 function findPackage(packageName: string): { root: string; version: string } {
@@ -116,7 +116,8 @@ function readManifest(file: string): { name?: string; version?: string } | null 
   }
 }
 
-function wsDetail(): string {
+/** e.g. `ws@8.18.3`. */
+export function wsEngineDetail(): string {
   try {
     return `ws@${findPackage('ws').version}`;
   } catch {
