@@ -7,7 +7,7 @@ import type { ServerConfig } from '../../src/config/types.ts';
 import { createGateway, type Gateway } from '../../src/gateway.ts';
 import { startKrakenSimulator, type KrakenSimulator } from '../../src/sim/kraken/server.ts';
 import { Bot, countOf } from '../support/downstream-harness.ts';
-import { freePort } from '../support/free-port.ts';
+import { freePort } from '../support/gateway-process.ts';
 import { testConfig } from '../support/gateway-stack.ts';
 import { nativeHubSkip } from '../support/native-hub.ts';
 import { waitFor } from '../support/wait-for.ts';

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { startKrakenSimulator, type KrakenSimulator } from '../../src/sim/kraken/server.ts';
 import { freePort, startGatewayProcess, writeTempConfig, type GatewayProcess } from '../support/gateway-process.ts';
 import { Bot } from '../support/downstream-harness.ts';
+import { nativeHubSkip } from '../support/native-hub.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -76,7 +77,8 @@ describe('one gateway per port and per log directory', () => {
   });
 
   for (const engine of ['uws', 'ws'] as const) {
-    it(`a second gateway on a taken port exits 1 with the listen error (${engine} engine)`, { timeout: 60_000 }, async () => {
+    it(`a second gateway on a taken port exits 1 with the listen error (${engine} engine)`,
+      { timeout: 60_000, skip: engine === 'uws' ? nativeHubSkip : false }, async () => {
       sim ??= await startKrakenSimulator({ seed: 3, symbols: ['BTC/USD'] });
       const port = await freePort();
       const env = { MGW_SERVER_ENGINE: engine };
