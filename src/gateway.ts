@@ -8,7 +8,7 @@ import { EXCHANGE_IDS } from './config/types.ts';
 import type { ExchangeId } from './core/model.ts';
 import { findVenueAdapter } from './exchanges/registry.ts';
 import { VenueConnector } from './feed/venue-connector.ts';
-import { createObserver, type GatewayObserver } from './observability/gateway-events.ts';
+import { createObserver, type GatewayObserver } from './observability/observer.ts';
 import { createMetrics, type GatewayMetrics } from './observability/metrics.ts';
 import { GATEWAY_VERSION } from './version.ts';
 import type { HubEngine } from './server/client-hub.ts';

@@ -6,7 +6,6 @@
 import type { BookState, BookStatusReason, ExchangeId } from '../core/model.ts';
 import type { FeedEvent } from '../feed/feed-events.ts';
 
-export { createObserver, type GatewayObserver, type ObserverOptions } from './observer.ts';
 
 /** A book changed state (BookStore's bookStateChanged listener). */
 export interface BookStateEvent {

@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import pino from 'pino';
 import type { FeedMetrics, FeedObserver } from '../../src/feed/feed-events.ts';
 import { createBurstLimiter } from '../../src/observability/burst-limiter.ts';
-import { createObserver, type GatewayEvent } from '../../src/observability/gateway-events.ts';
+import type { GatewayEvent } from '../../src/observability/gateway-events.ts';
+import { createObserver } from '../../src/observability/observer.ts';
 import { boundedLabel, createMetrics, type GatewayMetrics } from '../../src/observability/metrics.ts';
 
 interface Line {

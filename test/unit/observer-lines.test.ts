@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import pino from 'pino';
-import { createObserver } from '../../src/observability/gateway-events.ts';
+import { createObserver } from '../../src/observability/observer.ts';
 import { createMetrics } from '../../src/observability/metrics.ts';
 
 function observerWithLines(): { observe: ReturnType<typeof createObserver>['observe']; lines: { level: number; msg: string }[] } {
