@@ -13,7 +13,7 @@ import { SilenceWatch } from './silence-watch.ts';
 import { requestSnapshot } from './snapshot-request.ts';
 import { TradeSubscriptionWatch } from './trade-subscription-watch.ts';
 import { FAILED_RETRY_MAX_MS, SubscriptionTracker } from './subscription-tracker.ts';
-import type { UpstreamConnectionDeps } from './upstream-connection.ts';
+import type { UpstreamConnectionDeps } from './connection-deps.ts';
 
 export interface SessionDriverDeps extends Omit<UpstreamConnectionDeps, 'budget' | 'random' | 'now'> {
   readonly now: () => number;

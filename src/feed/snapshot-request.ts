@@ -3,7 +3,7 @@
 import type { VenueAdapter } from '../exchanges/types.ts';
 import type { FeedObserver } from './feed-events.ts';
 import type { RestSnapshotSource } from './rest-snapshot-source.ts';
-import type { UpstreamConnectionDeps } from './upstream-connection.ts';
+import type { UpstreamConnectionDeps } from './connection-deps.ts';
 
 export interface SnapshotRequestDeps extends Pick<UpstreamConnectionDeps, 'exchange' | 'id' | 'config'> {
   readonly adapter: VenueAdapter;

@@ -8,7 +8,7 @@ import type { ReconnectCause } from './reconnect-policy.ts';
 import type { ResyncBudget } from './resync-budget.ts';
 import type { RestSnapshotSource } from './rest-snapshot-source.ts';
 import { SessionDriver } from './session-driver.ts';
-import type { UpstreamConnectionDeps } from './upstream-connection.ts';
+import type { UpstreamConnectionDeps } from './connection-deps.ts';
 
 export interface SocketSessionDeps extends Omit<UpstreamConnectionDeps, 'budget' | 'random' | 'now'> {
   readonly url: string;

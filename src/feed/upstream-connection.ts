@@ -3,38 +3,12 @@
 // (ConnectionRotation), so the books never notice the venue's 24 h cut.
 import { setTimeout as sleep } from 'node:timers/promises';
 import pRetry from 'p-retry';
-import type { BookStore } from '../book/book-store.ts';
-import type { VenueConfig } from '../config/types.ts';
-import type { ExchangeId } from '../core/model.ts';
-import type { VenueAdapter } from '../exchanges/types.ts';
-import type { ConnectBudget } from './connect-budget.ts';
-import type { ConnectionState, FeedMetrics, FeedObserver } from './feed-events.ts';
+import type { ConnectionState } from './feed-events.ts';
 import { ConnectionRotation } from './connection-rotation.ts';
 import { type ReconnectCause, ReconnectPolicy } from './reconnect-policy.ts';
 import { ResyncBudget } from './resync-budget.ts';
-import type { RestSnapshotSource } from './rest-snapshot-source.ts';
 import { SocketSession } from './socket-session.ts';
-
-/** What a venue's connections share (the venue connector hands it to each). */
-export interface VenueDeps {
-  readonly adapter: VenueAdapter;
-  readonly config: VenueConfig;
-  readonly store: BookStore;
-  readonly observe: FeedObserver;
-  readonly metrics: FeedMetrics;
-  readonly now?: () => number;
-  readonly random?: () => number;
-  /** REST depth snapshots, one source per venue (its weight limit is per IP). */
-  readonly snapshots?: RestSnapshotSource;
-}
-
-export interface UpstreamConnectionDeps extends VenueDeps {
-  readonly exchange: ExchangeId;
-  readonly id: number;
-  readonly symbols: readonly string[];
-  /** The venue's connection-attempt budget, shared by all its connections. */
-  readonly budget: ConnectBudget;
-}
+import type { UpstreamConnectionDeps } from './connection-deps.ts';
 
 export class ConnectionEnded extends Error {
   constructor(readonly endCause: ReconnectCause, readonly detail: string) {

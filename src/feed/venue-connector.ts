@@ -7,7 +7,8 @@ import type { RestConfig } from '../config/types.ts';
 import {
   DEFAULT_REST_SNAPSHOT_LIMITS, RestSnapshotSource, type RestSnapshotLimits, type RestSnapshotStatus,
 } from './rest-snapshot-source.ts';
-import { UpstreamConnection, type VenueDeps } from './upstream-connection.ts';
+import type { VenueDeps } from './connection-deps.ts';
+import { UpstreamConnection } from './upstream-connection.ts';
 
 export type VenueConnectorDeps = Omit<VenueDeps, 'snapshots'>;
 
