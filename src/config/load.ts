@@ -12,6 +12,7 @@ import { got } from './formats.ts';
 import { configKeys, createSchema, ENV_PREFIX } from './schema.ts';
 import type { GatewayConfig, VenueConfig } from './types.ts';
 import { EXCHANGE_IDS } from './types.ts';
+import { isJsonObject, type JsonObject } from '../core/json-shape.ts';
 
 export { ConfigError, formatConfigError, type ConfigProblem } from './config-error.ts';
 export { redactedConfigJson } from './redact.ts';
@@ -40,12 +41,6 @@ export type LoadResult =
   }
   | { readonly ok: false; readonly error: ConfigError };
 
-type JsonObject = Readonly<Record<string, unknown>>;
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function readConfigFile(path: string, problems: ConfigProblem[]): JsonObject | undefined {
   let text: string;
   try {
@@ -61,7 +56,7 @@ function readConfigFile(path: string, problems: ConfigProblem[]): JsonObject | u
     problems.push({ key: '--config', reason: `${path} is not valid JSON (${err instanceof Error ? err.message : String(err)})` });
     return undefined;
   }
-  if (!isObject(parsed)) {
+  if (!isJsonObject(parsed)) {
     problems.push({ key: '--config', reason: `${path} must hold a JSON object like {"server":{"port":8787}}` });
     return undefined;
   }
@@ -71,7 +66,7 @@ function readConfigFile(path: string, problems: ConfigProblem[]): JsonObject | u
 function hasPath(root: JsonObject | undefined, key: string): boolean {
   let node: unknown = root;
   for (const part of key.split('.')) {
-    if (!isObject(node) || !Object.hasOwn(node, part)) return false;
+    if (!isJsonObject(node) || !Object.hasOwn(node, part)) return false;
     node = node[part];
   }
   return true;
@@ -87,8 +82,8 @@ function shapeProblems(schema: object, file: JsonObject, path: string, out: Conf
     const value = file[name];
     const key = path === '' ? name : `${path}.${name}`;
     if ('default' in node) {
-      if (isObject(value)) out.push({ key, reason: `must be a single value, not an object ${got(value)}` });
-    } else if (isObject(value)) {
+      if (isJsonObject(value)) out.push({ key, reason: `must be a single value, not an object ${got(value)}` });
+    } else if (isJsonObject(value)) {
       shapeProblems(node, value, key, out);
     } else {
       out.push({ key, reason: `must be an object holding ${Object.keys(node).join(', ')} ${got(value)}` });

@@ -3,6 +3,7 @@
 // a floor after maintenance, and a sliding-window connect budget so a venue's per-IP limit is never hit.
 import type { ReconnectConfig } from '../config/types.ts';
 import { ConnectBudget } from './connect-budget.ts';
+import { doublingDelayMs } from '../core/backoff.ts';
 
 export type ReconnectCause =
   | 'initial'
@@ -55,7 +56,7 @@ export class ReconnectPolicy {
   /** Delay before the next attempt after a failure or close with `cause`. */
   next(cause: ReconnectCause, now: number): ReconnectDecision {
     const exponent = Math.min(this.failures, 30);
-    const ceiling = Math.min(this.config.maxDelayMs, this.config.minDelayMs * 2 ** exponent);
+    const ceiling = doublingDelayMs(this.config.minDelayMs, exponent, this.config.maxDelayMs);
     let delayMs = Math.floor(this.random() * ceiling);
     if (cause === 'maintenance') delayMs = Math.max(delayMs, this.config.maintenanceDelayMs);
     if (cause === 'rate_limited') delayMs = Math.max(delayMs, this.config.rateLimitedDelayMs);

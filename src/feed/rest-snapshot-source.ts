@@ -8,6 +8,7 @@ import type { RestSnapshotSpec } from '../exchanges/types.ts';
 import type { FeedObserver } from './feed-events.ts';
 import { describeBody, errorText, parseRetryAfter, parseUsedWeight } from './rest-response.ts';
 import { RestWeightBudget } from './rest-weight-budget.ts';
+import { doublingDelayMs } from '../core/backoff.ts';
 
 export interface RestSnapshotLimits {
   /** One request, body included. */
@@ -270,7 +271,7 @@ export class RestSnapshotSource {
   private retryLater(pending: Pending, status: number, detail: string, usedWeight: number | undefined, durationMs: number,
     now: number): void {
     const { retryMinDelayMs, retryMaxDelayMs } = this.deps.limits;
-    const ceiling = Math.min(retryMaxDelayMs, retryMinDelayMs * 2 ** Math.min(pending.failures, 30));
+    const ceiling = doublingDelayMs(retryMinDelayMs, pending.failures, retryMaxDelayMs);
     pending.failures++;
     const retryInMs = Math.floor((this.deps.random ?? Math.random)() * ceiling);
     pending.notBefore = now + retryInMs;

@@ -1,5 +1,6 @@
 // When to retry something the venue rejected (a trade subscription), backing off: first after `firstDelayMs`,
 // doubling up to `maxDelayMs`; success resets it. Pure: time is an argument.
+import { doublingDelayMs } from '../core/backoff.ts';
 
 interface Entry {
   dueAt: number;
@@ -13,7 +14,7 @@ export class RetrySchedule {
 
   failed(key: string, now: number): void {
     const failures = (this.entries.get(key)?.failures ?? 0) + 1;
-    this.entries.set(key, { dueAt: now + Math.min(this.maxDelayMs, this.firstDelayMs * 2 ** (failures - 1)), failures });
+    this.entries.set(key, { dueAt: now + doublingDelayMs(this.firstDelayMs, failures - 1, this.maxDelayMs), failures });
   }
 
   succeeded(key: string): void {

@@ -1,6 +1,7 @@
 // Per-symbol book subscription progress on one upstream connection: ack and first-snapshot deadlines, retries of
 // subscriptions the venue rejected, and resyncs deferred by the budget. Pure: every method takes `now`, so timer
 // logic is tested without sleeping.
+import { doublingDelayMs } from '../core/backoff.ts';
 
 export type SubscriptionPhase = 'pending' | 'acked' | 'live' | 'resyncing' | 'failed' | 'deferred';
 
@@ -58,7 +59,7 @@ export class SubscriptionTracker {
     const entry = this.progress.get(symbol);
     if (entry === undefined) return;
     entry.phase = 'failed';
-    entry.deadline = now + Math.min(FAILED_RETRY_MAX_MS, this.limits.subscribeRetryMs * 2 ** entry.failures);
+    entry.deadline = now + doublingDelayMs(this.limits.subscribeRetryMs, entry.failures, FAILED_RETRY_MAX_MS);
     entry.failures++;
   }
 

@@ -2,6 +2,7 @@
 // subscribe with a trade snapshot (Kraken with `snapshot:true`), an acked subscription whose snapshot never comes is
 // silent and gets resubscribed. Pure: time is an argument.
 import { RetrySchedule } from './retry-schedule.ts';
+import { doublingDelayMs } from '../core/backoff.ts';
 
 export interface TradeWatchLimits {
   /** The venue sends a trade snapshot after every subscribe ack. */
@@ -30,7 +31,7 @@ export class TradeSubscriptionWatch {
     this.retries.succeeded(symbol);
     if (!this.limits.snapshotExpected) return;
     const misses = this.snapshotMisses.get(symbol) ?? 0;
-    this.snapshotDeadlines.set(symbol, now + Math.min(this.limits.retryMaxMs, this.limits.snapshotTimeoutMs * 2 ** misses));
+    this.snapshotDeadlines.set(symbol, now + doublingDelayMs(this.limits.snapshotTimeoutMs, misses, this.limits.retryMaxMs));
   }
 
   snapshot(symbol: string): void {

@@ -5,6 +5,7 @@ import type {
   BinanceTrade,
 } from './messages.ts';
 import { SNAPSHOT_FRAME_KEY } from './spec.ts';
+import { isJsonObject, type JsonObject } from '../../core/json-shape.ts';
 
 export type BinanceFrame =
   | { readonly kind: 'depth'; readonly message: BinanceDepthUpdate }
@@ -21,8 +22,6 @@ export type BinanceFrame =
   /** `malformed`: not JSON, or a stream the gateway uses with an unexpected shape; otherwise just unrecognised. */
   | { readonly kind: 'unknown'; readonly malformed: boolean; readonly reason: string };
 
-type JsonObject = Record<string, unknown>;
-
 /** Streams whose payloads the gateway consumes: a shape mismatch there is malformed, not merely unused. */
 const USED_STREAM = /@(?:depth(?:@\d+ms)?|trade)$/;
 
@@ -33,7 +32,7 @@ export function parseBinanceFrame(text: string): BinanceFrame {
   } catch (error) {
     return unknown(true, `invalid JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (!isObject(value)) return unknown(!Array.isArray(value), 'not a JSON object');
+  if (!isJsonObject(value)) return unknown(!Array.isArray(value), 'not a JSON object');
   const stream = value.stream;
   if (typeof stream === 'string' && 'data' in value) return parsePayload(value.data, stream);
   return parsePayload(value, undefined);
@@ -46,7 +45,7 @@ export function streamKind(stream: string): string {
 }
 
 function parsePayload(payload: unknown, stream: string | undefined): BinanceFrame {
-  if (!isObject(payload)) {
+  if (!isJsonObject(payload)) {
     if (stream === undefined) return unknown(false, 'not a JSON object');
     return USED_STREAM.test(stream) ? unknown(true, `${stream} payload is not an object`) : unused(streamKind(stream));
   }
@@ -97,7 +96,7 @@ function parseUnwrapped(payload: JsonObject): BinanceFrame {
 }
 
 function parseSnapshot(venueSymbol: string, data: unknown): BinanceFrame {
-  if (isObject(data) && Number.isInteger(data.lastUpdateId) && isLevelList(data.bids) && isLevelList(data.asks)) {
+  if (isJsonObject(data) && Number.isInteger(data.lastUpdateId) && isLevelList(data.bids) && isLevelList(data.asks)) {
     return { kind: 'snapshot', venueSymbol, message: data as unknown as BinanceDepthSnapshot };
   }
   const reason = isErrorBody(data) ? `REST error code ${data.code}: ${data.msg}` : 'body is not a depth snapshot';
@@ -112,16 +111,12 @@ function unused(stream: string): BinanceFrame {
   return { kind: 'unused', stream };
 }
 
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function isRequestId(value: unknown): boolean {
   return value === null || typeof value === 'number' || typeof value === 'string';
 }
 
 function isErrorBody(value: unknown): value is JsonObject & { code: number; msg: string } {
-  return isObject(value) && typeof value.code === 'number' && typeof value.msg === 'string';
+  return isJsonObject(value) && typeof value.code === 'number' && typeof value.msg === 'string';
 }
 
 /** `[["price","qty"],…]`; a third element (2017-era `[]`) is tolerated. */

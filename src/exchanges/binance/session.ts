@@ -12,6 +12,7 @@ import { type BookPhase, isoTime, SessionBook } from './session-book.ts';
 import { BinanceSubscriptions } from './subscriptions.ts';
 import { BinanceSymbolTable } from './symbols.ts';
 import { TradeGate } from './trade-gate.ts';
+import { symbolsNamedIn } from '../named-symbols.ts';
 
 /** Text that may have carried diffs (or a snapshot) when a frame cannot be read. */
 const DEPTH_TEXT = /depthUpdate|@depth|"mgwSnapshot"/;
@@ -193,23 +194,11 @@ export class BinanceSession implements VenueSession {
     const output = actionsOnly(reportAction('warn', malformed ? 'malformed_frame' : 'unknown_message',
       `binance ${malformed ? 'malformed' : 'unrecognised'} frame (${reason}): ${text.slice(0, PREVIEW_CHARS)}`));
     if (malformed && DEPTH_TEXT.test(text)) {
-      for (const symbol of this.depthSymbolsIn(text)) this.books.get(symbol)!.onLostDiff(output);
+      const mentions = [{ pattern: SYMBOL_TEXT, symbolOf: (name: string) => this.table.symbolOf(name) },
+        { pattern: STREAM_SYMBOL_TEXT, symbolOf: (name: string) => this.table.symbolOfStream(name) }];
+      for (const symbol of symbolsNamedIn(text, mentions, this.table.symbols)) this.books.get(symbol)!.onLostDiff(output);
     }
     return output;
-  }
-
-  /** Configured symbols named in a frame that may have carried book data; all of them if none is found. */
-  private depthSymbolsIn(text: string): readonly string[] {
-    const found = new Set<string>();
-    for (const match of text.matchAll(SYMBOL_TEXT)) {
-      const symbol = this.table.symbolOf(match[1]!);
-      if (symbol !== undefined) found.add(symbol);
-    }
-    for (const match of text.matchAll(STREAM_SYMBOL_TEXT)) {
-      const symbol = this.table.symbolOfStream(match[1]!);
-      if (symbol !== undefined) found.add(symbol);
-    }
-    return found.size > 0 ? [...found] : this.table.symbols;
   }
 
   /**

@@ -4,6 +4,7 @@ import type {
   KrakenStatusMessage, KrakenTradeMessage,
 } from './messages.ts';
 import { parseCompactBookFrame } from './book-frame.ts';
+import { isJsonObject, type JsonObject } from '../../core/json-shape.ts';
 
 export type KrakenFrame =
   | { readonly kind: 'book'; readonly message: KrakenBookMessage }
@@ -24,8 +25,6 @@ const EXACT_NUMBER_TOKEN = /("(?:price|qty|connection_id)":\s*)(-?\d[\d.eE+-]*)/
 
 const HEARTBEAT: KrakenFrame = { kind: 'heartbeat', message: { channel: 'heartbeat' } };
 
-type JsonObject = Record<string, unknown>;
-
 /** Book frames in Kraken's compact wire layout take a one-pass scanner (~2× faster); anything else the JSON path. */
 export function parseKrakenFrame(text: string): KrakenFrame {
   const book = parseCompactBookFrame(text);
@@ -40,7 +39,7 @@ export function parseKrakenFrameJson(text: string): KrakenFrame {
   } catch (error) {
     return unknown(true, `invalid JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (!isObject(value)) return unknown(true, 'not a JSON object');
+  if (!isJsonObject(value)) return unknown(true, 'not a JSON object');
   if (typeof value.channel === 'string') return parseChannelMessage(value.channel, value);
   if (typeof value.method === 'string') return parseResponse(value.method, value);
   return unknown(false, 'neither "channel" nor "method"');
@@ -91,10 +90,6 @@ function unknown(malformed: boolean, reason: string): KrakenFrame {
   return { kind: 'unknown', malformed, reason };
 }
 
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function isOptional(value: unknown, type: 'string' | 'number' | 'boolean'): boolean {
   return value === undefined || typeof value === type;
 }
@@ -122,24 +117,24 @@ function isLevelList(value: unknown): boolean {
 }
 
 function isBookData(value: unknown): boolean {
-  return isObject(value) && typeof value.symbol === 'string' && isLevelList(value.bids) && isLevelList(value.asks)
+  return isJsonObject(value) && typeof value.symbol === 'string' && isLevelList(value.bids) && isLevelList(value.asks)
     && isOptional(value.checksum, 'number') && isOptional(value.timestamp, 'string');
 }
 
 function isTrade(value: unknown): boolean {
-  return isObject(value) && typeof value.symbol === 'string' && (value.side === 'buy' || value.side === 'sell')
+  return isJsonObject(value) && typeof value.symbol === 'string' && (value.side === 'buy' || value.side === 'sell')
     && typeof value.price === 'string' && typeof value.qty === 'string' && typeof value.trade_id === 'number'
     && typeof value.timestamp === 'string';
 }
 
 function isStatusData(value: unknown): boolean {
-  return isObject(value) && typeof value.system === 'string' && isOptional(value.connection_id, 'string');
+  return isJsonObject(value) && typeof value.system === 'string' && isOptional(value.connection_id, 'string');
 }
 
 function isInstrumentData(value: unknown): boolean {
-  if (!isObject(value) || !Array.isArray(value.assets) || !Array.isArray(value.pairs)) return false;
-  return value.assets.every((asset) => isObject(asset) && typeof asset.id === 'string')
-    && value.pairs.every((pair) => isObject(pair) && typeof pair.symbol === 'string'
+  if (!isJsonObject(value) || !Array.isArray(value.assets) || !Array.isArray(value.pairs)) return false;
+  return value.assets.every((asset) => isJsonObject(asset) && typeof asset.id === 'string')
+    && value.pairs.every((pair) => isJsonObject(pair) && typeof pair.symbol === 'string'
       && Number.isInteger(pair.price_precision) && Number.isInteger(pair.qty_precision));
 }
 
@@ -147,7 +142,7 @@ function isAck(value: JsonObject): boolean {
   if (!isOptional(value.req_id, 'number')) return false;
   if (value.success === false) return typeof value.error === 'string' && isOptional(value.symbol, 'string');
   const result = value.result;
-  return value.success === true && isObject(result) && typeof result.channel === 'string'
+  return value.success === true && isJsonObject(result) && typeof result.channel === 'string'
     && isOptional(result.symbol, 'string') && isOptional(result.depth, 'number')
     && isOptional(result.snapshot, 'boolean')
     && (result.warnings === undefined || (Array.isArray(result.warnings)

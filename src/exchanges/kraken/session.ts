@@ -10,6 +10,7 @@ import { parseKrakenFrame } from './parse.ts';
 import { pingRequest } from './spec.ts';
 import { KrakenSubscriptions } from './subscriptions.ts';
 import { KrakenSymbolTable } from './symbols.ts';
+import { symbolsNamedIn } from '../named-symbols.ts';
 
 interface Precision {
   readonly price: number;
@@ -152,19 +153,12 @@ class KrakenSession implements VenueSession {
     const actions: SessionAction[] = [reportAction('warn', malformed ? 'malformed_frame' : 'unknown_message',
       `kraken ${malformed ? 'malformed' : 'unrecognised'} frame (${reason}): ${text.slice(0, PREVIEW_CHARS)}`)];
     if (malformed && BOOK_CHANNEL_TEXT.test(text)) {
-      for (const symbol of this.bookSymbolsIn(text)) actions.push({ type: 'resync', symbol, reason: 'malformed_frame' });
+      const mentions = [{ pattern: SYMBOL_TEXT, symbolOf: (name: string) => this.table.symbolOf(name) }];
+      for (const symbol of symbolsNamedIn(text, mentions, this.table.symbols)) {
+        actions.push({ type: 'resync', symbol, reason: 'malformed_frame' });
+      }
     }
     return { events: [], actions };
-  }
-
-  /** Configured symbols named in a frame that may have carried book data; all of them if none is found. */
-  private bookSymbolsIn(text: string): string[] {
-    const found = new Set<string>();
-    for (const match of text.matchAll(SYMBOL_TEXT)) {
-      const symbol = this.table.symbolOf(match[1]!);
-      if (symbol !== undefined) found.add(symbol);
-    }
-    return found.size > 0 ? [...found] : this.table.symbols;
   }
 }
 
