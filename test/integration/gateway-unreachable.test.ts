@@ -1,22 +1,13 @@
 // A venue that cannot be reached (no internet, DNS, firewall) is said at once: one ERROR line per connection and
 // `/readyz` naming `upstream_unreachable` with the cause; the books go live by themselves once the venue answers.
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { after, describe, it } from 'node:test';
 import pino from 'pino';
 import { createGateway, type Gateway } from '../../src/gateway.ts';
 import { startKrakenSimulator, type KrakenSimulator } from '../../src/sim/kraken/server.ts';
+import { freePort } from '../support/gateway-process.ts';
 import { testConfig } from '../support/gateway-stack.ts';
 import { waitFor } from '../support/wait-for.ts';
-
-/** A port nobody listens on: bound, read back, released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 async function readyz(port: number): Promise<{ status: number; body: { ready: boolean; reasons?: Record<string, string>[] } }> {
   const response = await fetch(`http://127.0.0.1:${port}/readyz`);
@@ -32,7 +23,7 @@ describe('an unreachable venue', () => {
   });
 
   it('is reported within the first failed attempt, and its books go live once it answers', async () => {
-    const venuePort = await closedPort();
+    const venuePort = await freePort();
     const lines: Record<string, unknown>[] = [];
     const logger = pino({ base: undefined, timestamp: false }, { write: (text: string) => lines.push(JSON.parse(text)) });
     gateway = createGateway(testConfig(`ws://127.0.0.1:${venuePort}`, { reconnect: { minDelayMs: 200, maxDelayMs: 400 } }),
