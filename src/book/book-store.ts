@@ -46,6 +46,11 @@ export interface BookRegistration {
   readonly checksum?: BookChecksumFn;
   /** The checksum covers only the best N levels: an update deeper than that keeps the last verified value. */
   readonly checksumLevels?: number;
+  /**
+   * The venue's snapshots are its whole book (VenueAdapter.wholeBook): once a snapshot was cut to `depth`, changes
+   * below the cut are ignored, so the book stays exactly the venue's down to the worst level kept.
+   */
+  readonly exactPrefix?: boolean;
 }
 
 interface BookEntry {
@@ -85,7 +90,7 @@ export class BookStore {
     if (bySymbol === undefined) this.entries.set(exchange, bySymbol = new Map());
     const entry: BookEntry = {
       exchange, symbol, state: 'awaiting-snapshot', reason: undefined, depth: registration.depth,
-      book: new OrderBook(), exchangeTime: '', version: 0, checksum: registration.checksum,
+      book: new OrderBook({ exactPrefix: registration.exactPrefix }), exchangeTime: '', version: 0, checksum: registration.checksum,
       checksumLevels: registration.checksumLevels ?? Infinity, verifiedChecksum: undefined,
       trades: new TradeBuffer(this.options.tradeBufferSize),
     };

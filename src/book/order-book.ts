@@ -1,16 +1,20 @@
 // An L2 order book of exact decimal strings. Pure: the store and the simulator both use it.
 import type { LevelText } from '../core/model.ts';
-import { BookSide } from './book-side.ts';
+import { BookSide, type BookSideOptions } from './book-side.ts';
 
 export class OrderBook {
-  readonly bids = new BookSide('bids');
-  readonly asks = new BookSide('asks');
+  readonly bids: BookSide;
+  readonly asks: BookSide;
+
+  constructor(options: BookSideOptions = {}) {
+    this.bids = new BookSide('bids', options);
+    this.asks = new BookSide('asks', options);
+  }
 
   /** Replace the whole book (a snapshot). Returns false if any level was malformed. */
   replace(bids: readonly LevelText[], asks: readonly LevelText[]): boolean {
-    this.bids.clear();
-    this.asks.clear();
-    return this.apply(bids, asks);
+    const bidsOk = this.bids.load(bids);
+    return this.asks.load(asks) && bidsOk;
   }
 
   /** Apply levels strictly in order: bids, then asks. Size "0" deletes; anything else replaces. */
@@ -45,6 +49,11 @@ export class OrderBook {
   resetChanges(): void {
     this.bids.resetChanges();
     this.asks.resetChanges();
+  }
+
+  /** Removals of prices the book did not hold, both sides, since it was created. */
+  absentRemovals(): number {
+    return this.bids.absentRemovals + this.asks.absentRemovals;
   }
 
   clear(): void {

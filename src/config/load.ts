@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import convict from 'convict';
 import { BINANCE_CONNECT_BUDGET } from '../exchanges/binance/spec.ts';
+import { COINBASE_CONNECT_BUDGET } from '../exchanges/coinbase/spec.ts';
 import { KRAKEN_CONNECT_BUDGET } from '../exchanges/kraken/spec.ts';
 import { toKrakenSymbol } from '../exchanges/kraken/symbols.ts';
 import { parseCommandLine } from './command-line.ts';
@@ -121,7 +122,8 @@ function crossKeyProblems(config: GatewayConfig): ConfigProblem[] {
     }
   }
   // Kraken (Cloudflare) bans an IP for 10 minutes past ~150 connection attempts in any 10 minutes; Binance allows 300
-  // per 5 minutes per IP. The gateway's budget must never let its connections go past the venue's own limit.
+  // per 5 minutes per IP, Coinbase 8 per second. The gateway's budget must never let its connections go past the
+  // venue's own limit.
   for (const [id, limit, phrase] of VENUE_CONNECT_LIMITS) {
     const budget = config.exchanges[id].reconnect;
     const worst = budget.budgetAttempts * Math.ceil(limit.windowMs / budget.budgetWindowMs);
@@ -137,6 +139,7 @@ function crossKeyProblems(config: GatewayConfig): ConfigProblem[] {
 const VENUE_CONNECT_LIMITS = [
   ['kraken', KRAKEN_CONNECT_BUDGET, "Kraken's ban limit"],
   ['binance', BINANCE_CONNECT_BUDGET, "Binance's limit"],
+  ['coinbase', COINBASE_CONNECT_BUDGET, "Coinbase's limit"],
 ] as const;
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1|\[::1\])$/i;

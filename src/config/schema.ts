@@ -14,6 +14,9 @@
 // Any key matching SECRET_KEY_PATTERN (redact.ts) is shown as "[redacted]" by --print-config, and pino redacts
 // the same names in log lines. TLS certificate verification cannot be disabled: there is no such key.
 import type convict from 'convict';
+import {
+  COINBASE_DEFAULT_BOOK_DEPTH, COINBASE_MAX_BOOK_DEPTH, COINBASE_MAX_SYMBOLS_PER_CONNECTION, COINBASE_WS_URL,
+} from '../exchanges/coinbase/spec.ts';
 import { KRAKEN_BOOK_DEPTHS, KRAKEN_MAX_SYMBOLS_PER_CONNECTION, KRAKEN_WS_URL } from '../exchanges/kraken/spec.ts';
 import { FORMAT, registerFormats, type FormatRules } from './formats.ts';
 import type { GatewayConfig, ReconnectConfig, VenueConfig } from './types.ts';
@@ -49,9 +52,13 @@ interface VenueDefaults {
   readonly rotateAfterMs: number;
   readonly staleAfterMs: number;
   readonly symbolStaleAfterMs: number;
+  /** The connect budget's default: well under the venue's own per-IP limit. */
+  readonly connectBudget?: { readonly attempts: number; readonly windowMs: number };
 }
 
-function reconnectSchema(name: string): convict.Schema<ReconnectConfig> {
+const DEFAULT_CONNECT_BUDGET = { attempts: 60, windowMs: 600_000 } as const;
+
+function reconnectSchema(name: string, budget: { readonly attempts: number; readonly windowMs: number }): convict.Schema<ReconnectConfig> {
   return {
     minDelayMs: int(250, `First ${name} reconnect delay (full jitter below it); the first retry after a healthy `
       + 'session is this fast.', { min: 10, max: 600_000 }),
@@ -60,9 +67,10 @@ function reconnectSchema(name: string): convict.Schema<ReconnectConfig> {
       { min: 0, max: MS_HOUR }),
     rateLimitedDelayMs: int(600_000, 'Delay floor after HTTP 429/418 on the upgrade. Kraken bans an IP for 10 minutes '
       + 'and retrying during a ban renews it.', { min: 0, max: MS_DAY }),
-    budgetAttempts: int(60, `Connection attempts allowed per budgetWindowMs; the connector waits rather than exceed `
-      + 'it. Kraken bans an IP after ~150 attempts in 10 minutes: stay well under.', { min: 1, max: 10_000 }),
-    budgetWindowMs: int(600_000, 'Sliding window of the connect budget.', { min: 1_000, max: MS_DAY }),
+    budgetAttempts: int(budget.attempts, `Connection attempts allowed per budgetWindowMs; the connector waits rather `
+      + 'than exceed it. Kraken bans an IP after ~150 attempts in 10 minutes, Binance allows 300 per 5 minutes, '
+      + 'Coinbase 8 per second: stay well under.', { min: 1, max: 10_000 }),
+    budgetWindowMs: int(budget.windowMs, 'Sliding window of the connect budget.', { min: 1_000, max: MS_DAY }),
   };
 }
 
@@ -104,7 +112,7 @@ function venueSchema(d: VenueDefaults): convict.Schema<VenueConfig> {
     handoverTimeoutMs: int(30_000, 'A rotation whose new connection has not continued every book within this closes '
       + 'the old connection anyway; the new one takes the rest over. Quiet Binance pairs go 10–20 s without a diff.',
     { min: 100, max: 600_000 }),
-    reconnect: reconnectSchema(d.name),
+    reconnect: reconnectSchema(d.name, d.connectBudget ?? DEFAULT_CONNECT_BUDGET),
   };
 }
 
@@ -123,10 +131,14 @@ function buildSchema(): convict.Schema<GatewayConfig> {
     maxSymbolsPerConnection: 50, rotateAfterMs: 23 * MS_HOUR, staleAfterMs: 30_000, symbolStaleAfterMs: 30 * 60_000,
   });
   const coinbase = venueSchema({
-    name: 'Coinbase', enabled: false, url: 'wss://advanced-trade-ws.coinbase.com', symbols: ['BTC/USD'],
-    bookDepth: 1000, depthRules: { min: 1, max: 10_000 },
-    depthDoc: 'Levels per side served from the Coinbase level2 book (the venue sends the full book).',
-    tradeSnapshot: true, maxSymbolsPerConnection: 50, rotateAfterMs: 0, staleAfterMs: 15_000, symbolStaleAfterMs: 120_000,
+    name: 'Coinbase', enabled: false, url: COINBASE_WS_URL, symbols: ['BTC/USD', 'ETH/USD'],
+    bookDepth: COINBASE_DEFAULT_BOOK_DEPTH, depthRules: { min: 1, max: COINBASE_MAX_BOOK_DEPTH },
+    depthDoc: 'Levels per side the store keeps of each Coinbase level2 book (the venue always sends the whole book; '
+      + 'bots may subscribe up to this depth). The default keeps every level: BTC-USD\'s 46,000 levels take about '
+      + '4.3 MB of heap. A lower value saves memory; the book then stays exact down to the worst level kept, and may '
+      + 'hold fewer levels after the market moved away until its next snapshot.',
+    tradeSnapshot: true, maxSymbolsPerConnection: COINBASE_MAX_SYMBOLS_PER_CONNECTION, rotateAfterMs: 0,
+    staleAfterMs: 15_000, symbolStaleAfterMs: 120_000, connectBudget: { attempts: 4, windowMs: 1_000 },
   });
   return {
     server: {

@@ -36,12 +36,26 @@ export type SessionAction =
   | { readonly type: 'fetch-snapshot'; readonly symbol: string }
   | { readonly type: 'resync'; readonly symbol: string; readonly reason: BookStatusReason }
   | { readonly type: 'reconnect'; readonly reason: string }
+  /**
+   * The venue's stream on this connection can no longer be trusted as a whole (Coinbase: its per-connection
+   * `sequence_num` skipped, repeated or went back): every book it feeds is invalid, and only a new connection starts a
+   * trustworthy stream (a resubscribe on the same socket continues the broken count). The connector marks every such
+   * book `resyncing` with `reason`, charges each to the resync budget and replaces the connection; `detail` is the
+   * evidence, for the log.
+   */
+  | { readonly type: 'resync-connection'; readonly reason: BookStatusReason; readonly detail: string }
   | { readonly type: 'report'; readonly level: ReportLevel; readonly code: string; readonly message: string;
       readonly symbol?: string };
 
 export interface SessionOutput {
   readonly events: VenueEvent[];
   readonly actions: SessionAction[];
+  /**
+   * The rest of this frame's work, to run on a later event-loop turn (a multi-MB snapshot read in slices, so one
+   * venue's big frame does not hold up every other venue's bots). The connector runs it before any later frame of
+   * the same connection, and keeps calling the `next` of what it returns.
+   */
+  readonly next?: (now: number) => SessionOutput;
 }
 
 export interface SessionOptions {
@@ -117,7 +131,7 @@ export type BookChecksumFn = (book: BookChecksumView) => number;
 export interface VenueAdapter {
   readonly exchange: ExchangeId;
   readonly defaultUrl: string;
-  /** Valid venue book depths (Kraken: 10, 25, 100, 500, 1000). */
+  /** Valid venue book depths (Kraken: 10, 25, 100, 500, 1000); empty when the venue has no depth parameter (Coinbase). */
   readonly allowedBookDepths: readonly number[];
   /** Most symbols one connection may carry before the connector shards. */
   readonly maxSymbolsPerConnection: number;
@@ -145,5 +159,17 @@ export interface VenueAdapter {
   readonly restSnapshot?: RestSnapshotSpec;
   /** The venue closes a connection after this long (Binance: 24 h): the connector rotates before that. */
   readonly maxConnectionLifetimeMs?: number;
+  /**
+   * Largest frame the venue sends (Coinbase: a level2 snapshot is the whole book in one frame, 5 MB for BTC-USD and
+   * growing). Bigger frames close the connection (1009). Default 64 MiB.
+   */
+  readonly maxFrameBytes?: number;
+  /**
+   * Snapshots carry the venue's whole book and updates reach every level (Coinbase level2: no depth parameter).
+   * The store keeps `bookDepth` levels per side; when a snapshot is deeper, changes below the cut are ignored, so the
+   * book stays exactly the venue's down to that price instead of letting a level learned later stand in for real
+   * ones that were cut and never changed. Venues that keep a depth window themselves (Kraken) must leave this unset.
+   */
+  readonly wholeBook?: boolean;
   createSession(options: SessionOptions): VenueSession;
 }

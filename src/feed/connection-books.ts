@@ -23,6 +23,8 @@ export function booksOnOpen(store: BookStore, exchange: ExchangeId, symbols: rea
 export function booksOnEnd(store: BookStore, exchange: ExchangeId, symbols: readonly string[], how: SocketEnd,
   cause: ReconnectCause): void {
   if (how === 'retire') return;
+  // Replaced because its stream broke: the books are `resyncing` already, with the reason the session gave.
+  if (how === 'stale' && cause === 'resync_connection') return;
   const reason = how === 'stop' ? 'shutting_down' : STALE_REASONS[cause] ?? 'connection_lost';
   for (const symbol of symbols) {
     const state = store.get(exchange, symbol)?.state;

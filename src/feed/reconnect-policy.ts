@@ -17,6 +17,8 @@ export type ReconnectCause =
   | 'subscribe_timeout'
   | 'snapshot_timeout'
   | 'resync_budget'
+  /** The session found the venue's stream broken for every book (resync-connection): a new connection resyncs them. */
+  | 'resync_connection'
   | 'requested';
 
 export interface ReconnectDecision {

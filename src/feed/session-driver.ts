@@ -14,6 +14,7 @@ import { requestSnapshot } from './snapshot-request.ts';
 import { TradeSubscriptionWatch } from './trade-subscription-watch.ts';
 import { FAILED_RETRY_MAX_MS, SubscriptionTracker } from './subscription-tracker.ts';
 import type { UpstreamConnectionDeps } from './connection-deps.ts';
+import { FrameSlices } from './frame-slices.ts';
 
 export interface SessionDriverDeps extends Omit<UpstreamConnectionDeps, 'budget' | 'random' | 'now'> {
   readonly now: () => number;
@@ -28,7 +29,10 @@ export interface SessionDriverDeps extends Omit<UpstreamConnectionDeps, 'budget'
   readonly venue: { degraded: boolean };
   /** `urgent`: ahead of queued requests (a ping must not wait behind a resubscribe burst). */
   readonly send: (payload: string, urgent: boolean) => void;
-  readonly end: (cause: ReconnectCause, detail: string) => void;
+  /** `notBefore` (epoch ms): the next connection must not start earlier. */
+  readonly end: (cause: ReconnectCause, detail: string, notBefore?: number) => void;
+  /** Runs the rest of a frame's work on a later event-loop turn (default setImmediate; benches run it at once). */
+  readonly defer?: (work: () => void) => void;
   /** First data frame of this session: the reconnect backoff starts over. */
   readonly healthy: () => void;
   /** Every book on this connection is live. */
@@ -60,6 +64,8 @@ export class SessionDriver {
   private urgent = false;
   /** The connection ended: the rest of the current frame or tick is dropped. */
   private over = false;
+  /** A frame's remaining work (SessionOutput.next) and the frames that arrived meanwhile, in order. */
+  private readonly slices: FrameSlices;
 
   constructor(private readonly deps: SessionDriverDeps) {
     const { config, symbols } = deps;
@@ -70,6 +76,15 @@ export class SessionDriver {
       retryFirstMs: config.subscribeRetryMs, retryMaxMs: FAILED_RETRY_MAX_MS });
     this.silence = new SilenceWatch(symbols, ['book', 'trades']);
     this.heartbeat = new ClientHeartbeat(deps.adapter.heartbeat === 'client-ping', config.pingIntervalMs, config.pongTimeoutMs);
+    this.slices = new FrameSlices(deps.defer ?? setImmediate, {
+      frame: (text, bytes) => this.frameNow(text, bytes),
+      slice: (next) => {
+        this.receivedAt = this.deps.now();
+        return this.runSlice(next(this.receivedAt));
+      },
+      done: (bytes, seconds) => this.deps.metrics.frameReceived(this.deps.exchange, bytes, seconds),
+      over: () => this.over,
+    });
   }
 
   opened(): void {
@@ -96,11 +111,23 @@ export class SessionDriver {
     this.run(this.session.takeOver(this.receivedAt, predecessorCurrent));
   }
 
+  /** One text frame as received; it waits while an earlier frame's work continues over several turns. */
   frame(text: string, bytes: number): void {
+    this.slices.frame(text, bytes);
+  }
+
+  /** Returns the rest of the frame's work, if the session split it across turns. */
+  private frameNow(text: string, bytes: number): SessionOutput['next'] {
     const started = performance.now();
     this.receivedAt = this.frameReceivedAt = this.deps.now();
-    this.run(this.session.onFrame(text, this.receivedAt));
-    this.deps.metrics.frameReceived(this.deps.exchange, bytes, (performance.now() - started) / 1000);
+    const next = this.runSlice(this.session.onFrame(text, this.receivedAt));
+    if (next === undefined) this.deps.metrics.frameReceived(this.deps.exchange, bytes, (performance.now() - started) / 1000);
+    return next;
+  }
+
+  private runSlice(output: SessionOutput): SessionOutput['next'] {
+    this.run(output);
+    return this.over ? undefined : output.next;
   }
 
   tick(): void {
@@ -279,6 +306,9 @@ export class SessionDriver {
       case 'reconnect':
         this.deps.end('requested', action.reason);
         break;
+      case 'resync-connection':
+        this.resyncConnection(action.reason, action.detail);
+        break;
       case 'report':
         this.deps.observe({ type: 'session_report', exchange, connection: id, level: action.level, code: action.code,
           message: action.message, symbol: action.symbol });
@@ -324,6 +354,29 @@ export class SessionDriver {
     }
     this.deps.observe({ type: 'resync', exchange, connection: id, symbol, reason, escalated: false });
     this.refresh(symbol, reason, now);
+  }
+
+  /**
+   * The venue's stream broke for every book on this connection: each goes `resyncing` at once (bots are told why),
+   * each is charged to the resync budget, and the connection is replaced (a new one starts a clean stream). A book
+   * over its budget after its reconnect holds the next connection back until its budget frees.
+   */
+  private resyncConnection(reason: BookStatusReason, detail: string): void {
+    const { store, exchange, id } = this.deps;
+    const now = this.deps.now();
+    let notBefore = 0;
+    for (const symbol of this.deps.symbols) {
+      if (!store.has(exchange, symbol) || !this.feeds(symbol)) continue;
+      const decision = this.deps.resyncBudget.request(symbol, now);
+      store.setState(exchange, symbol, 'resyncing', reason);
+      if (decision.verdict === 'defer') {
+        notBefore = Math.max(notBefore, decision.retryAt);
+        this.deps.observe({ type: 'resync', exchange, connection: id, symbol, reason, escalated: false, retryAt: decision.retryAt });
+      } else {
+        this.deps.observe({ type: 'resync', exchange, connection: id, symbol, reason, escalated: false });
+      }
+    }
+    this.deps.end('resync_connection', detail, notBefore);
   }
 
   /** Subscribe again to a book the venue rejected (not an integrity resync: no budget, the book stays as it is). */

@@ -25,15 +25,16 @@ export interface SocketSessionDeps extends Omit<UpstreamConnectionDeps, 'budget'
   readonly handoverComplete: () => void;
   /**
    * Called once, when the socket is gone for any reason but `retire()`/`stop()`. True: a successor took the books
-   * over, so they are not marked stale.
+   * over, so they are not marked stale. `notBefore` (epoch ms): the next connection must not start earlier.
    */
-  readonly ended: (cause: ReconnectCause, detail: string) => boolean;
+  readonly ended: (cause: ReconnectCause, detail: string, notBefore?: number) => boolean;
 }
 
 /** An outgoing text message, or the payload of a pong answering the venue's ping. */
 type Outbound = string | { readonly pong: Buffer };
 
-const MAX_UPSTREAM_FRAME_BYTES = 64 * 1024 * 1024;
+/** Unless the venue declares its own (VenueAdapter.maxFrameBytes). */
+const DEFAULT_MAX_FRAME_BYTES = 64 * 1024 * 1024;
 const CLOSE_GRACE_MS = 1000;
 
 export class SocketSession {
@@ -52,7 +53,7 @@ export class SocketSession {
   constructor(private readonly deps: SocketSessionDeps) {
     const { config } = deps;
     const socket = new WebSocket(deps.url, {
-      handshakeTimeout: config.connectTimeoutMs, perMessageDeflate: false, maxPayload: MAX_UPSTREAM_FRAME_BYTES,
+      handshakeTimeout: config.connectTimeoutMs, perMessageDeflate: false, maxPayload: deps.adapter.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
       // Pongs go through the pacer: Binance counts them against its 5 messages/s.
       autoPong: false,
     });
@@ -65,7 +66,7 @@ export class SocketSession {
     this.driver = new SessionDriver({
       ...deps,
       send: (payload, urgent) => this.sender.send(payload, urgent),
-      end: (cause, detail) => this.finish(cause, detail, 'stale'),
+      end: (cause, detail, notBefore) => this.finish(cause, detail, 'stale', notBefore),
     });
     this.listen();
   }
@@ -126,13 +127,13 @@ export class SocketSession {
     socket.on('error', (error) => this.end('error', error.message));
   }
 
-  private finish(cause: ReconnectCause, detail: string, mode: 'stale' | 'retire' | 'stop'): void {
+  private finish(cause: ReconnectCause, detail: string, mode: 'stale' | 'retire' | 'stop', notBefore?: number): void {
     if (this.done) return;
     this.done = true;
     if (this.ticker !== undefined) clearInterval(this.ticker);
     this.sender.stop();
     closeSocket(this.socket, mode === 'stale' ? 4000 : 1000, mode === 'retire' ? 'rotated' : cause);
-    const replaced = mode === 'stale' && this.deps.ended(cause, detail);
+    const replaced = mode === 'stale' && this.deps.ended(cause, detail, notBefore);
     this.driver.ended(replaced ? 'retire' : mode, cause);
   }
 }

@@ -11,7 +11,8 @@ import { SocketSession } from './socket-session.ts';
 import type { UpstreamConnectionDeps } from './connection-deps.ts';
 
 export class ConnectionEnded extends Error {
-  constructor(readonly endCause: ReconnectCause, readonly detail: string) {
+  /** `notBefore` (epoch ms): the next attempt waits at least until then (a resync budget used up). */
+  constructor(readonly endCause: ReconnectCause, readonly detail: string, readonly notBefore = 0) {
     super(`${endCause}: ${detail}`);
     this.name = 'ConnectionEnded';
   }
@@ -116,7 +117,9 @@ export class UpstreamConnection {
         onFailedAttempt: async ({ error }) => {
           if (signal.aborted) return;
           const ended = error instanceof ConnectionEnded ? error : new ConnectionEnded('error', error.message);
-          const decision = this.policy.next(ended.endCause, this.now());
+          const now = this.now();
+          const next = this.policy.next(ended.endCause, now);
+          const decision = { ...next, delayMs: Math.max(next.delayMs, ended.notBefore - now) };
           this.lastCloseDetail = ended.message;
           if (!this.openedThisAttempt) this.markUnreachable(ended.detail);
           this.setState('backoff');
@@ -175,7 +178,7 @@ export class UpstreamConnection {
       },
       serverShutdown: () => this.rotation.shutdownNotice(socket),
       handoverComplete: () => this.rotation.handedOver(socket),
-      ended: (cause, detail) => this.socketEnded(socket, cause, detail),
+      ended: (cause, detail, notBefore) => this.socketEnded(socket, cause, detail, notBefore),
     });
     return socket;
   }
@@ -193,7 +196,7 @@ export class UpstreamConnection {
   }
 
   /** True when the books are not this socket's to mark stale: a successor that never took over, or one that did. */
-  private socketEnded(socket: SocketSession, cause: ReconnectCause, detail: string): boolean {
+  private socketEnded(socket: SocketSession, cause: ReconnectCause, detail: string, notBefore?: number): boolean {
     if (socket !== this.primary) {
       this.rotation.successorEnded(socket, cause, detail);
       // Books it had taken over are fed by nobody now (the predecessor no longer feeds them): start the slot over.
@@ -208,7 +211,7 @@ export class UpstreamConnection {
     }
     this.primary = undefined;
     this.rotation.cancel();
-    this.settleSession?.(new ConnectionEnded(cause, detail));
+    this.settleSession?.(new ConnectionEnded(cause, detail, notBefore));
     return false;
   }
 

@@ -23,6 +23,7 @@ export class VenueConnector {
     for (const symbol of config.symbols) {
       store.register(adapter.exchange, symbol, {
         depth: config.bookDepth, checksum: adapter.bookChecksum, checksumLevels: adapter.bookChecksumLevels,
+        exactPrefix: adapter.wholeBook,
       });
     }
     const shardSize = Math.max(1, Math.min(config.maxSymbolsPerConnection, adapter.maxSymbolsPerConnection));

@@ -53,7 +53,11 @@ describe('loadConfig defaults', () => {
     assert.equal(config.exchanges.binance.symbolStaleAfterMs, 1_800_000, 'a silent-book refresh costs REST weight');
     assert.equal(config.exchanges.coinbase.enabled, false);
     assert.equal(config.exchanges.coinbase.url, 'wss://advanced-trade-ws.coinbase.com');
-    assert.deepEqual(config.exchanges.coinbase.symbols, ['BTC/USD']);
+    assert.deepEqual(config.exchanges.coinbase.symbols, ['BTC/USD', 'ETH/USD']);
+    assert.equal(config.exchanges.coinbase.bookDepth, 100_000, 'the whole book Coinbase sends');
+    assert.equal(config.exchanges.coinbase.tradeSnapshot, true, 'missed trades come back with the snapshot after a reconnect');
+    assert.deepEqual([config.exchanges.coinbase.reconnect.budgetAttempts, config.exchanges.coinbase.reconnect.budgetWindowMs],
+      [4, 1_000], 'half of Coinbase\'s 8 connections per second per IP');
     assert.equal(config.store.tradeBufferSize, 1000);
     assert.deepEqual(config.logging, {
       dir: '', level: 'info', maxFileBytes: 10485760, rotateFrequency: 'daily', keepFiles: 14, stdout: 'auto', stdoutLevel: 'info',
@@ -251,6 +255,12 @@ describe('loadConfig problems', () => {
     } }));
     assert.equal(binance.message, 'exchanges.binance.reconnect.budgetAttempts: must keep attempts under Binance\'s limit of '
       + '300 per 300000 ms (100 per 60000 ms allows up to 500)');
+    // A per-second venue limit: a longer window could spend its whole budget within one second.
+    const coinbase = failure(loadConfig({ argv: [], env: {
+      MGW_EXCHANGES_COINBASE_RECONNECT_BUDGET_ATTEMPTS: '10', MGW_EXCHANGES_COINBASE_RECONNECT_BUDGET_WINDOW_MS: '60000',
+    } }));
+    assert.equal(coinbase.message, 'exchanges.coinbase.reconnect.budgetAttempts: must keep attempts under Coinbase\'s limit '
+      + 'of 8 per 1000 ms (10 per 60000 ms allows up to 10)');
   });
 
   it('warns about legal but risky settings', () => {
