@@ -54,6 +54,71 @@ describe('OrderBook', () => {
   });
 });
 
+describe('OrderBook: whole-book snapshots', () => {
+  it('loads a snapshot in any order: a later level at the same price wins, zero sizes are left out', () => {
+    const expected = { bids: [['3', '1'], ['2', '5'], ['1', '1']], asks: [['4', '1'], ['6', '2']] };
+    const orders: [LevelText[], LevelText[]][] = [
+      [[['3', '1'], ['2', '5'], ['1', '1']], [['4', '1'], ['6', '2']]],
+      [[['1', '1'], ['2', '5'], ['3', '1']], [['6', '2'], ['4', '1']]],
+      [[['2', '9'], ['3', '1'], ['1', '1'], ['2', '5']], [['5', '3'], ['6', '2'], ['4', '1'], ['5', '0']]],
+    ];
+    for (const [bids, asks] of orders) {
+      const book = new OrderBook();
+      book.replace([['9', '9']], []);
+      assert.equal(book.replace(bids, asks), true);
+      assert.deepEqual({ bids: book.topLevels('bids', 10), asks: book.topLevels('asks', 10) }, expected);
+    }
+  });
+
+  it('a load with a malformed level keeps the others and says so', () => {
+    const book = new OrderBook();
+    assert.equal(book.replace([['2', '1'], ['x', '1'], ['1', '1']], []), false);
+    assert.deepEqual(book.topLevels('bids', 5), [['2', '1'], ['1', '1']]);
+  });
+
+  it('counts removals of prices it does not hold (normal on Coinbase), on either side', () => {
+    const book = new OrderBook();
+    book.replace([['2', '1']], [['3', '1']]);
+    book.apply([['1.5', '0'], ['2', '0']], [['3.5', '0.000']]);
+    assert.equal(book.absentRemovals(), 2);
+    assert.equal(book.bids.size, 0);
+  });
+
+  it('exact prefix: once cut, changes below the cut are ignored, so no level stands in for a cut one', () => {
+    const exact = new OrderBook({ exactPrefix: true });
+    const plain = new OrderBook();
+    for (const book of [exact, plain]) {
+      book.replace([['10', '1'], ['9', '1'], ['8', '1'], ['7', '1']], []);
+      book.truncate(2);
+      book.apply([['10', '0'], ['6', '1'], ['9.5', '2']], []);
+      book.truncate(2);
+    }
+    assert.deepEqual(exact.topLevels('bids', 5), [['9.5', '2'], ['9', '1']]);
+    assert.deepEqual(plain.topLevels('bids', 5), [['9.5', '2'], ['9', '1']]);
+    for (const book of [exact, plain]) book.apply([['9.5', '0']], []);
+    assert.deepEqual(exact.topLevels('bids', 5), [['9', '1']], 'exactly the venue\'s book down to 9');
+    for (const book of [exact, plain]) book.apply([['5', '1']], []);
+    assert.deepEqual(exact.topLevels('bids', 5), [['9', '1']], '8 and 7 still exist below 9: 5 is not the next level');
+    assert.deepEqual(plain.topLevels('bids', 5), [['9', '1'], ['5', '1']], 'a plain book would show 5 in place of 8');
+    exact.replace([['4', '1']], []);
+    exact.apply([['3', '1']], []);
+    assert.deepEqual(exact.topLevels('bids', 5), [['4', '1'], ['3', '1']], 'a new snapshot knows the whole book again');
+  });
+
+  it('keeps the best levels and the changed index right with the best level stored last', () => {
+    const book = new OrderBook();
+    book.replace([['5', '1'], ['4', '1'], ['3', '1']], [['6', '1'], ['7', '1']]);
+    book.resetChanges();
+    book.apply([['3', '2']], []);
+    assert.equal(book.lowestChangedIndex(), 2);
+    book.resetChanges();
+    book.apply([], [['5.5', '1']]);
+    assert.equal(book.lowestChangedIndex(), 0);
+    assert.deepEqual([book.bids.at(0), book.bids.at(2), book.bids.at(3)], [['5', '1'], ['3', '2'], undefined]);
+    assert.equal(book.asks.bestPrice(), 5.5);
+  });
+});
+
 describe('TradeBuffer', () => {
   const trade = (id: number) => ({ tradeId: String(id), price: '1.0', size: '2.0', side: 'buy' as const, exchangeTime: 't' });
 
