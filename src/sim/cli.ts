@@ -1,11 +1,14 @@
 // `npm run sim -- <venue> [--port 8790] [--host 127.0.0.1] [--seed N] [--symbols A/B,C/D] [--update-interval-ms N]`
 // `npm run sim -- kraken-replay --capture file.cbcap [--capture …] [--speed 1]` plays back real captures.
 // `npm run sim -- binance-replay --capture capture-….jsonl [--speed 0]` plays back a real Binance recording.
+// `npm run sim -- coinbase-replay --capture capture-….jsonl.gz [--speed 0]` plays back a real Coinbase recording.
 // Starts one venue simulator, prints its URL, stops on SIGINT/SIGTERM. A venue is one entry in VENUES.
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { startBinanceReplayServer } from './binance/replay-server.ts';
 import { startBinanceSimulator } from './binance/server.ts';
+import { startCoinbaseReplayServer } from './coinbase/replay-server.ts';
+import { startCoinbaseSimulator } from './coinbase/server.ts';
 import { startKrakenReplayServer } from './kraken/replay-server.ts';
 import { startKrakenSimulator } from './kraken/server.ts';
 
@@ -16,7 +19,7 @@ interface CliOptions {
   readonly symbols?: string[];
   readonly updateIntervalMs?: number;
   readonly idleTimeoutMs?: number;
-  /** kraken-replay: capture files (.cbcap) to play back; binance-replay: one capture .jsonl. */
+  /** kraken-replay: capture files (.cbcap) to play back; binance-replay, coinbase-replay: one capture. */
   readonly captures: string[];
   /** kraken-replay: 1 = as captured, 0 = as fast as possible. */
   readonly speed: number;
@@ -60,6 +63,19 @@ const VENUES: Readonly<Record<string, VenueSimulator>> = {
       return startBinanceReplayServer({ host: options.host, port: options.port, speed: options.speed, capture: resolve(capture) });
     },
   },
+  coinbase: {
+    description: 'Coinbase Advanced Trade market data (level2, market_trades, heartbeats; live wire format, whole-book snapshots)',
+    start: (options) => startCoinbaseSimulator({ host: options.host, port: options.port, seed: options.seed,
+      symbols: options.symbols, updateIntervalMs: options.updateIntervalMs }),
+  },
+  'coinbase-replay': {
+    description: 'plays back a real Coinbase capture as recorded, data before acks (--capture capture-….jsonl.gz; --speed 0 = fast)',
+    start: (options) => {
+      const [capture, ...more] = options.captures;
+      if (capture === undefined || more.length > 0) throw new RangeError('coinbase-replay needs exactly one --capture <file.jsonl.gz>');
+      return startCoinbaseReplayServer({ host: options.host, port: options.port, speed: options.speed, capture: resolve(capture) });
+    },
+  },
 };
 
 const USAGE = `usage: npm run sim -- <venue> [--port 8790] [--host 127.0.0.1] [--seed N] [--symbols BTC/USD,ETH/USD]
@@ -67,6 +83,8 @@ const USAGE = `usage: npm run sim -- <venue> [--port 8790] [--host 127.0.0.1] [-
        npm run sim -- kraken-replay --port 8790 --capture test/fixtures/kraken/captures/crossbook_kraken_ethusd_d25.cbcap [--speed 1]
        npm run sim -- binance --port 8790 --symbols BTC/USDT,ETH/USDT
        npm run sim -- binance-replay --port 8790 --capture test/fixtures/binance/capture-2021-10-12-spot-4sym.jsonl [--speed 0]
+       npm run sim -- coinbase --port 8790 --symbols BTC/USD,ETH/USD
+       npm run sim -- coinbase-replay --port 8790 --capture test/fixtures/coinbase/capture-2026-08-09-advtrade-btc-eth.jsonl.gz [--speed 1]
 venues: ${Object.entries(VENUES).map(([name, venue]) => `${name} — ${venue.description}`).join('; ')}`;
 
 function integer(name: string, text: string | undefined): number | undefined {
