@@ -1,5 +1,5 @@
-// The daemon as a trader runs it: `src/main.ts --config file.json` against servers that play back real Kraken and
-// Binance traffic the way the venues sent it. A bot at depth 25 ends with exactly the exchange's book, no checksum mismatches,
+// The daemon as a trader runs it: `src/main.ts --config file.json` against servers that play back real Kraken,
+// Binance and Coinbase traffic the way the venues sent it. A bot at depth 25 ends with exactly the exchange's book, no checksum mismatches,
 // logs land on disk, and SIGTERM shuts down gracefully. Config errors stop start-up with the key path.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -7,8 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { startBinanceReplayServer, type BinanceReplayServer } from '../../src/sim/binance/replay-server.ts';
+import { startCoinbaseReplayServer, type CoinbaseReplayServer } from '../../src/sim/coinbase/replay-server.ts';
 import { startKrakenReplayServer, type KrakenReplayServer } from '../../src/sim/kraken/replay-server.ts';
 import { BINANCE_FIXTURES, normalizedSymbol, readExpected } from '../support/binance-fixtures.ts';
+import { COINBASE_CAPTURE, readExpected as readCoinbaseExpected, readRealCapture } from '../support/coinbase-fixtures.ts';
+import { coinbaseFeed } from '../support/coinbase-feed.ts';
 import { Bot } from '../support/downstream-harness.ts';
 import { freePort, startGatewayProcess, writeTempConfig } from '../support/gateway-process.ts';
 import { KRAKEN_CAPTURES } from '../support/kraken-fixtures.ts';
@@ -19,9 +22,11 @@ const SYMBOLS = ['ETH/USD', 'XRP/USD'];
 describe('market-gateway process', () => {
   let replay: KrakenReplayServer | undefined;
   let binanceReplay: BinanceReplayServer | undefined;
+  let coinbaseReplay: CoinbaseReplayServer | undefined;
   after(async () => {
     await replay?.stop();
     await binanceReplay?.stop();
+    await coinbaseReplay?.stop();
   });
 
   it('replays real Kraken traffic to a bot exactly, logs to disk, and stops gracefully on SIGTERM', { timeout: 60_000 }, async () => {
@@ -110,6 +115,57 @@ describe('market-gateway process', () => {
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     assert.match(metrics, /^mgw_rest_snapshot_requests_total\{exchange="binance",status="200"\} 4$/m, 'one snapshot per symbol');
     assert.doesNotMatch(metrics, /^mgw_book_resyncs_total\{[^}]*\} [1-9]/m, 'no resync on a clean recording');
+    gateway.child.kill('SIGTERM');
+    assert.equal(await gateway.exited, 0);
+  });
+
+  it('replays the real Coinbase capture (data before acks, 5 MB snapshot) to a bot at depth 10 exactly, one connection', { timeout: 60_000 }, async () => {
+    const symbols = ['BTC/USD', 'ETH/USD'];
+    // The books the capture ends with, from the adapter itself; their top 5 are the documented figures.
+    const reference = coinbaseFeed(symbols);
+    for (const frame of readRealCapture().frames) reference.frame(frame.text);
+    const documented = readCoinbaseExpected().products;
+    const strip = (text: string) => (text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text);
+    const finalTop = symbols.map((symbol) => {
+      const book = reference.store.get('coinbase', symbol)!.book;
+      return { bids: book.topLevels('bids', 10), asks: book.topLevels('asks', 10) };
+    });
+    for (const [index, symbol] of symbols.entries()) {
+      const want = documented[symbol.replace('/', '-')]!;
+      assert.deepEqual(finalTop[index]!.bids.slice(0, 5).map((level) => level.map(strip)), want.final_top5_bids);
+      assert.deepEqual(finalTop[index]!.asks.slice(0, 5).map((level) => level.map(strip)), want.final_top5_offers);
+    }
+    coinbaseReplay = await startCoinbaseReplayServer({ capture: COINBASE_CAPTURE });
+    const port = await freePort();
+    const { path } = writeTempConfig({
+      server: { port },
+      exchanges: { kraken: { enabled: false }, coinbase: { enabled: true, url: coinbaseReplay.url, symbols, staleAfterMs: 120_000 } },
+      logging: { dir: join(mkdtempSync(join(tmpdir(), 'mgw-logs-')), 'logs'), level: 'info' },
+    });
+    const gateway = startGatewayProcess(['--config', path]);
+    let bot: Bot | undefined;
+    await waitFor(async () => {
+      bot = await Bot.connect(`ws://127.0.0.1:${port}/v1/ws`).catch(() => undefined);
+      return bot !== undefined;
+    }, 15_000, `gateway listening (stderr: ${gateway.stderr()})`);
+    for (const [id, symbol] of symbols.entries()) {
+      assert.equal((await bot!.request({ op: 'subscribe', id, channel: 'book', exchange: 'coinbase', symbol, depth: 10 })).type, 'ack');
+    }
+    await coinbaseReplay.finished;
+    for (const [index, symbol] of symbols.entries()) {
+      await waitFor(() => {
+        bot!.reference.consume(bot!.client.received);
+        const book = bot!.reference.book('coinbase', symbol);
+        return book !== undefined && JSON.stringify([book.bids, book.asks]) === JSON.stringify([finalTop[index]!.bids, finalTop[index]!.asks]);
+      }, 30_000, `${symbol}: the bot holds the capture's final top 10`);
+    }
+    assert.deepEqual(coinbaseReplay.received.map((text) => (JSON.parse(text) as { channel: string }).channel),
+      ['level2', 'market_trades', 'heartbeats'], 'one subscribe per channel');
+    assert.equal(coinbaseReplay.connectionsAccepted, 1, 'one connection');
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    assert.match(metrics, /^mgw_upstream_frames_received_total\{exchange="coinbase"\} 1030$/m);
+    assert.doesNotMatch(metrics, /^mgw_book_resyncs_total\{[^}]*\} [1-9]/m, 'no resync on a clean recording');
+    assert.doesNotMatch(metrics, /^mgw_upstream_reconnects_total\{[^}]*\} [1-9]/m, 'no reconnect');
     gateway.child.kill('SIGTERM');
     assert.equal(await gateway.exited, 0);
   });

@@ -20,6 +20,7 @@ export class ConnectionStats {
   deadlineCloses = 0;
   idleChannelCloses = 0;
   rateLimitCloses = 0;
+  maxMessagesInOneSecond = 0;
   framesSent = 0;
 }
 
@@ -69,8 +70,10 @@ export class CoinbaseSimConnection {
 
   /** One client message arrived: false when it broke the rate limit (the connection is then closed). */
   countMessage(now: number): boolean {
+    if (this.closed) return false;
     this.received.push(now);
     while (this.received.length > 0 && this.received[0]! <= now - 1000) this.received.shift();
+    this.stats.maxMessagesInOneSecond = Math.max(this.stats.maxMessagesInOneSecond, this.received.length);
     if (this.received.length <= this.timings.maxClientMessagesPerSecond) return true;
     this.stats.rateLimitCloses++;
     this.sendError('rate limit exceeded');
