@@ -1,26 +1,30 @@
-// `npm run bench -- ingest [--venue kraken|binance|all] [options]`: the ingest benchmark of each venue, Kraken then
-// Binance. Options shared by both: --rounds, --warmup, --passes, --captures (file name fragments; with --venue all
-// each venue must have a match), --out. Kraken only: --clients, --book-depth. Binance only: --synthetic-steps, --seed.
+// `npm run bench -- ingest [--venue kraken|binance|coinbase|all] [options]`: the ingest benchmark of each venue,
+// Kraken, Binance, then Coinbase. Options shared by all: --rounds, --warmup, --passes, --out. Kraken and Binance:
+// --captures (file name fragments; with --venue all each of them must have a match). Kraken only: --clients,
+// --book-depth. Binance only: --synthetic-steps, --seed. Coinbase only: --no-loop (skip the event-loop bench).
 import { parseArgs } from 'node:util';
 import { binanceCaptureNames } from './ingest-binance-corpus.ts';
+import { type CoinbaseIngestBenchOptions, runCoinbaseIngestBench } from './ingest-coinbase.ts';
 import type { BinanceIngestBenchOptions } from './ingest-binance-options.ts';
 import { runBinanceIngestBench } from './ingest-binance.ts';
 import { CAPTURE_SPECS } from './ingest-pipeline.ts';
 import { parseIngestArgs, runIngestBench } from './ingest.ts';
 import type { IngestBenchOptions } from './ingest-types.ts';
 
-export const INGEST_VENUES = ['kraken', 'binance', 'all'] as const;
+export const INGEST_VENUES = ['kraken', 'binance', 'coinbase', 'all'] as const;
 export type IngestVenue = (typeof INGEST_VENUES)[number];
 
 export interface IngestCommand {
   readonly venue: IngestVenue;
   readonly kraken: Partial<IngestBenchOptions>;
   readonly binance: Partial<BinanceIngestBenchOptions>;
+  readonly coinbase: Partial<CoinbaseIngestBenchOptions>;
 }
 
 const SHARED = ['rounds', 'warmup', 'passes', 'captures', 'out'] as const;
 const KRAKEN_ONLY = ['clients', 'book-depth'] as const;
 const BINANCE_ONLY = ['synthetic-steps', 'seed'] as const;
+const COINBASE_ONLY = ['no-loop'] as const;
 /** The simulator stream needs its snapshot (after step 3) and some steady state after it. */
 const MIN_SYNTHETIC_STEPS = 10;
 
@@ -32,8 +36,11 @@ function count(name: string, text: string, min: number): number {
 
 /** Throws on a bad option (bench.ts prints it with the usage, exit 2). */
 export function parseIngestCommand(argv: readonly string[]): IngestCommand {
-  const { values } = parseArgs({ args: [...argv], options: Object.fromEntries(
-    ['venue', ...SHARED, ...KRAKEN_ONLY, ...BINANCE_ONLY].map((name) => [name, { type: 'string' as const }])) });
+  const { values: parsed } = parseArgs({ args: [...argv], options: {
+    ...Object.fromEntries(['venue', ...SHARED, ...KRAKEN_ONLY, ...BINANCE_ONLY].map((name) => [name, { type: 'string' as const }])),
+    'no-loop': { type: 'boolean' as const },
+  } });
+  const values: Readonly<Record<string, unknown>> = parsed;
   const given = (name: string): string | undefined => {
     const value: unknown = values[name];
     return typeof value === 'string' ? value : undefined;
@@ -43,13 +50,17 @@ export function parseIngestCommand(argv: readonly string[]): IngestCommand {
     throw new Error(`--venue must be one of ${INGEST_VENUES.join(', ')}; got "${venueText}"`);
   }
   const venue = venueText as IngestVenue;
-  const kraken = venue !== 'binance';
-  const binance = venue !== 'kraken';
-  for (const [names, runs, only] of [[KRAKEN_ONLY, kraken, 'kraken'], [BINANCE_ONLY, binance, 'binance']] as const) {
+  const kraken = venue === 'kraken' || venue === 'all';
+  const binance = venue === 'binance' || venue === 'all';
+  const coinbase = venue === 'coinbase' || venue === 'all';
+  const present = (name: string): boolean => values[name] !== undefined;
+  for (const [names, runs, only] of [[KRAKEN_ONLY, kraken, 'kraken'], [BINANCE_ONLY, binance, 'binance'],
+    [COINBASE_ONLY, coinbase, 'coinbase']] as const) {
     for (const name of names) {
-      if (given(name) !== undefined && !runs) throw new Error(`--${name} applies to the ${only} ingest bench only (--venue ${venue})`);
+      if (present(name) && !runs) throw new Error(`--${name} applies to the ${only} ingest bench only (--venue ${venue})`);
     }
   }
+  if (venue === 'coinbase' && present('captures')) throw new Error('--captures applies to the kraken and binance ingest benches');
   const fragments = given('captures')?.split(',').filter((each) => each !== '');
   if (fragments !== undefined) {
     if (kraken && !CAPTURE_SPECS.some((spec) => fragments.some((each) => spec.file.includes(each)))) {
@@ -82,10 +93,17 @@ export function parseIngestCommand(argv: readonly string[]): IngestCommand {
   if (fragments !== undefined) b.captures = fragments;
   const out = given('out');
   if (out !== undefined) b.outDir = out;
-  return { venue, kraken: kraken ? parseIngestArgs(krakenArgs) : {}, binance: b };
+  const c: { -readonly [K in keyof CoinbaseIngestBenchOptions]?: CoinbaseIngestBenchOptions[K] } = {};
+  if (b.rounds !== undefined) c.rounds = b.rounds;
+  if (b.warmupRounds !== undefined) c.warmupRounds = b.warmupRounds;
+  if (b.passes !== undefined) c.passes = b.passes;
+  if (out !== undefined) c.outDir = out;
+  if (values['no-loop'] === true) c.loop = false;
+  return { venue, kraken: kraken ? parseIngestArgs(krakenArgs) : {}, binance: b, coinbase: c };
 }
 
 export async function runIngestCommand(command: IngestCommand): Promise<void> {
-  if (command.venue !== 'binance') await runIngestBench(command.kraken);
-  if (command.venue !== 'kraken') await runBinanceIngestBench(command.binance);
+  if (command.venue === 'kraken' || command.venue === 'all') await runIngestBench(command.kraken);
+  if (command.venue === 'binance' || command.venue === 'all') await runBinanceIngestBench(command.binance);
+  if (command.venue === 'coinbase' || command.venue === 'all') await runCoinbaseIngestBench(command.coinbase);
 }

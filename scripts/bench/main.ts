@@ -1,7 +1,8 @@
 // `npm run bench [-- <name> [options]]`: runs every benchmark, or the one named. Results go to bench/results/.
 //   npm run bench                      all benchmarks, default options
-//   npm run bench -- ingest [options]  ingest path vs JSON.parse, Kraken then Binance (--venue kraken|binance|all;
-//                                      options: scripts/bench/ingest-venues.ts, ingest.ts, ingest-binance.ts)
+//   npm run bench -- ingest [options]  ingest path vs JSON.parse, Kraken, Binance, Coinbase (--venue
+//                                      kraken|binance|coinbase|all; options: scripts/bench/ingest-venues.ts, ingest.ts,
+//                                      ingest-binance.ts, ingest-coinbase.ts; Coinbase adds the event-loop figures)
 //   npm run bench -- hub [options]     uWebSockets.js vs ws fan-out (options: scripts/bench/hub.ts)
 // An unknown name prints this usage and exits 2; a failed benchmark (e.g. a checksum mismatch) exits 1.
 import { fork } from 'node:child_process';
@@ -18,7 +19,7 @@ interface Bench {
 
 const BENCHES: Record<string, Bench> = {
   ingest: {
-    about: 'Kraken and Binance frame → session → BookStore [→ fan-out], µs/frame vs bare JSON.parse (--venue)',
+    about: 'Kraken, Binance and Coinbase frame → session → BookStore [→ fan-out], µs/frame vs bare JSON.parse (--venue)',
     check: (args) => void parseIngestCommand(args),
     async run(args) {
       await runIngestCommand(parseIngestCommand(args));

@@ -1,5 +1,7 @@
-// Coinbase Advanced Trade frame text → typed wire message. Stateless, never throws. One JSON.parse per frame (prices
-// and sizes are strings on the wire); a multi-MB level2 snapshot is read in slices instead (snapshot-slices.ts).
+// Coinbase Advanced Trade frame text → typed wire message. Stateless, never throws. level2 frames in the live compact
+// layout take a one-pass scanner (l2-frame.ts); everything else one JSON.parse (prices and sizes are strings on the
+// wire). A multi-MB level2 snapshot is read in slices instead (snapshot-slices.ts).
+import { parseCompactL2Frame } from './l2-frame.ts';
 import type {
   CoinbaseErrorMessage, CoinbaseHeartbeatMessage, CoinbaseL2Message, CoinbaseSubscriptionsMessage, CoinbaseTradesMessage,
 } from './messages.ts';
@@ -27,6 +29,12 @@ const IGNORED_CHANNELS: ReadonlySet<string> = new Set(['ticker', 'ticker_batch',
   'futures_balance_summary']);
 
 export function parseCoinbaseFrame(text: string): CoinbaseFrame {
+  const l2 = parseCompactL2Frame(text);
+  return l2 !== undefined ? { kind: 'l2', message: l2 } : parseCoinbaseFrameJson(text);
+}
+
+/** The general path: JSON.parse and shape checks. */
+export function parseCoinbaseFrameJson(text: string): CoinbaseFrame {
   let value: unknown;
   try {
     value = JSON.parse(text);

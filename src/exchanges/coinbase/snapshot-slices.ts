@@ -1,12 +1,11 @@
 // A multi-MB level2 snapshot read a slice at a time, so the gateway can spread it over several event-loop turns
 // (JSON.parse of BTC-USD's 5 MB frame alone holds the loop for ~25 ms). The live layout is
 //   {"channel":"l2_data",…,"events":[{"type":"snapshot","product_id":"BTC-USD","updates":[{…},{…},…]}]}
-// The envelope is parsed with an empty `updates`; the levels between `[` and the closing `]}]}` are parsed in slices
-// of about `sliceBytes`, cut between two level objects. A frame in any other layout (another key order, two events,
-// a value containing `},{`) is refused, here or by the first slice that fails to parse: the caller then parses the
-// whole frame at once.
+// The envelope is parsed with an empty `updates`; the levels between `[` and the closing `]}]}` are scanned about
+// `sliceBytes` at a time (l2-frame.ts). A frame in any other layout (another key order, whitespace, two events) is
+// refused, here or by the slice that meets the difference: the caller then parses the whole frame at once.
+import { scanLevels } from './l2-frame.ts';
 import type { CoinbaseLevelUpdate } from './messages.ts';
-import { isLevelUpdate } from './parse.ts';
 
 const UPDATES = '"updates":[';
 const CLOSING = ']}]}';
@@ -37,22 +36,16 @@ export function openSnapshotSlices(text: string, sliceBytes: number): SnapshotSl
     envelope,
     next() {
       if (position >= end) return undefined;
-      let cut = end;
-      if (position + sliceBytes < end) {
-        const boundary = text.indexOf('},{', position + sliceBytes);
-        if (boundary >= 0 && boundary < end) cut = boundary + 1;
+      const levels: CoinbaseLevelUpdate[] = [];
+      const stop = scanLevels(text, position, position + sliceBytes, levels);
+      if (stop < 0 || stop > end) return 'invalid';
+      if (text.charCodeAt(stop) === 93) {
+        if (stop !== end) return 'invalid';
+        position = end;
+      } else {
+        position = stop + 1;
       }
-      const slice = text.slice(position, cut);
-      position = cut + 1;
-      let levels: unknown;
-      try {
-        levels = JSON.parse(`[${slice}]`);
-      } catch {
-        return 'invalid';
-      }
-      if (!Array.isArray(levels)) return 'invalid';
-      for (let i = 0; i < levels.length; i++) if (!isLevelUpdate(levels[i])) return 'invalid';
-      return levels as CoinbaseLevelUpdate[];
+      return levels;
     },
   };
 }
