@@ -135,8 +135,9 @@ function buildSchema(): convict.Schema<GatewayConfig> {
     bookDepth: COINBASE_DEFAULT_BOOK_DEPTH, depthRules: { min: 1, max: COINBASE_MAX_BOOK_DEPTH },
     depthDoc: 'Levels per side the store keeps of each Coinbase level2 book (the venue always sends the whole book; '
       + 'bots may subscribe up to this depth). The default keeps every level: BTC-USD\'s 46,000 levels take about '
-      + '4.3 MB of heap. A lower value saves memory; the book then stays exact down to the worst level kept, and may '
-      + 'hold fewer levels after the market moved away until its next snapshot.',
+      + '6 MB of heap (npm run bench -- ingest --venue coinbase measures it). A lower value saves memory; the book then '
+      + 'stays exact down to the worst level kept, and may hold fewer levels after the market moved away, until its '
+      + 'next snapshot.',
     tradeSnapshot: true, maxSymbolsPerConnection: COINBASE_MAX_SYMBOLS_PER_CONNECTION, rotateAfterMs: 0,
     staleAfterMs: 15_000, symbolStaleAfterMs: 120_000, connectBudget: { attempts: 4, windowMs: 1_000 },
   });
