@@ -15,7 +15,8 @@
 // the same names in log lines. TLS certificate verification cannot be disabled: there is no such key.
 import type convict from 'convict';
 import {
-  COINBASE_DEFAULT_BOOK_DEPTH, COINBASE_MAX_BOOK_DEPTH, COINBASE_MAX_SYMBOLS_PER_CONNECTION, COINBASE_WS_URL,
+  COINBASE_DEFAULT_BOOK_DEPTH, COINBASE_DEFAULT_CONNECT_BUDGET, COINBASE_MAX_BOOK_DEPTH, COINBASE_MAX_SYMBOLS_PER_CONNECTION,
+  COINBASE_WS_URL,
 } from '../exchanges/coinbase/spec.ts';
 import { KRAKEN_BOOK_DEPTHS, KRAKEN_MAX_SYMBOLS_PER_CONNECTION, KRAKEN_WS_URL } from '../exchanges/kraken/spec.ts';
 import { FORMAT, registerFormats, type FormatRules } from './formats.ts';
@@ -139,7 +140,7 @@ function buildSchema(): convict.Schema<GatewayConfig> {
       + 'stays exact down to the worst level kept, and may hold fewer levels after the market moved away, until its '
       + 'next snapshot.',
     tradeSnapshot: true, maxSymbolsPerConnection: COINBASE_MAX_SYMBOLS_PER_CONNECTION, rotateAfterMs: 0,
-    staleAfterMs: 15_000, symbolStaleAfterMs: 120_000, connectBudget: { attempts: 4, windowMs: 1_000 },
+    staleAfterMs: 15_000, symbolStaleAfterMs: 120_000, connectBudget: COINBASE_DEFAULT_CONNECT_BUDGET,
   });
   return {
     server: {

@@ -22,6 +22,9 @@ export const COINBASE_OUTBOUND_RATE = { perSecond: 4, burst: 3 } as const;
 /** 8 connections per second per IP (§8; the "business" copy of the page says 750, 8 is the safe reading). */
 export const COINBASE_CONNECT_BUDGET = { attempts: 8, windowMs: 1_000 } as const;
 
+/** The gateway's own default budget: half the venue's, leaving room for other programs on the same IP. */
+export const COINBASE_DEFAULT_CONNECT_BUDGET = { attempts: 4, windowMs: 1_000 } as const;
+
 /** Undocumented; one subscribe per channel names every product, and a snapshot per product follows. */
 export const COINBASE_MAX_SYMBOLS_PER_CONNECTION = 50;
 
