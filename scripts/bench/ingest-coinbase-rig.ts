@@ -9,7 +9,12 @@ import type { FeedEvent } from '../../src/feed/feed-events.ts';
 import { ResyncBudget } from '../../src/feed/resync-budget.ts';
 import { SessionDriver } from '../../src/feed/session-driver.ts';
 import type { GatewayMetrics } from '../../src/observability/metrics.ts';
+import { coinbaseInstrument } from '../../src/sim/coinbase/instruments.ts';
+import { CoinbaseMarket } from '../../src/sim/coinbase/market.ts';
 import { readCoinbaseCapture } from '../../src/sim/coinbase/replay-capture.ts';
+import {
+  heartbeatFrame, l2Frame, rfc3339Micros, rfc3339Nanos, snapshotChanges, stamp, tradesFrame, type OutgoingFrame, type SimTrade,
+} from '../../src/sim/coinbase/wire-format.ts';
 import { COINBASE_CAPTURE, readExpected } from '../../test/support/coinbase-fixtures.ts';
 import { IntegrityAlarm } from './ingest-pipeline.ts';
 
@@ -40,6 +45,7 @@ export function newCoinbaseSession(config: GatewayConfig): VenueSession {
   const venue = config.exchanges.coinbase;
   return coinbaseAdapter.createSession({ symbols: COINBASE_SYMBOLS, bookDepth: venue.bookDepth, tradeSnapshot: venue.tradeSnapshot });
 }
+
 
 export function newCoinbaseStore(config: GatewayConfig): BookStore {
   const store = new BookStore({ tradeBufferSize: config.store.tradeBufferSize });
@@ -101,5 +107,48 @@ export function checkBooks(store: BookStore): void {
       || book!.absentRemovals() !== want.removals_of_unknown_level) {
       throw new IntegrityAlarm(`coinbase ${symbol}: the book after the pass is not the capture's final book`);
     }
+  }
+}
+
+/**
+ * A long steady-state stream from the Coinbase simulator's market (the real capture has ~1,000 frames after its
+ * snapshots): one connection's frames with consecutive sequence numbers, a BTC/USD book as deep as the real one
+ * (23,000 levels a side, one 5 MB snapshot first), then level2 updates, 250 ms trade batches and heartbeats.
+ */
+export function recordSimulatorCorpus(steps: number, seed: number): { corpus: CoinbaseCorpus; market: CoinbaseMarket } {
+  const market = new CoinbaseMarket(coinbaseInstrument('BTC/USD'), seed, { levelsPerSide: 23_000 });
+  const outgoing: OutgoingFrame[] = [];
+  const start = Date.UTC(2026, 7, 9, 21, 5, 48);
+  const { bids, asks } = market.top(Number.MAX_SAFE_INTEGER);
+  outgoing.push(l2Frame('snapshot', 'BTC-USD', snapshotChanges(bids, asks), rfc3339Micros(start), rfc3339Nanos(start)));
+  let trades: SimTrade[] = [];
+  for (let i = 1; i <= steps; i++) {
+    const now = start + i * 50;
+    const step = market.step(now);
+    trades.push(...step.trades);
+    outgoing.push(l2Frame('update', 'BTC-USD', step.changes, rfc3339Micros(now), rfc3339Nanos(now)));
+    if (i % 5 === 0 && trades.length > 0) {
+      outgoing.push(tradesFrame('update', trades, rfc3339Nanos(now)));
+      trades = [];
+    }
+    if (i % 20 === 0) outgoing.push(heartbeatFrame(41_691 + i / 20, now, 41_691 + i / 20));
+  }
+  const frames = outgoing.map((frame, index) => stamp(frame, index));
+  const classes = frames.map((text) => (text.length >= SNAPSHOT_BYTES ? 1 : 0));
+  return {
+    market,
+    corpus: { frames, bytes: frames.map((text) => Buffer.byteLength(text)), classes,
+      count: { steady: classes.filter((c) => c === 0).length, snapshot: classes.filter((c) => c === 1).length } },
+  };
+}
+
+/** The BTC/USD book after a simulator-stream pass: live and equal to the simulator's true book. */
+export function checkSimulatorBook(store: BookStore, market: CoinbaseMarket): void {
+  const view = store.get('coinbase', 'BTC/USD');
+  const truth = market.top(Number.MAX_SAFE_INTEGER);
+  const book = view?.book;
+  if (view?.state !== 'live' || JSON.stringify(book!.topLevels('bids', 100_000)) !== JSON.stringify(truth.bids)
+    || JSON.stringify(book!.topLevels('asks', 100_000)) !== JSON.stringify(truth.asks)) {
+    throw new IntegrityAlarm('coinbase simulator stream: the book after the pass is not the simulator\'s');
   }
 }

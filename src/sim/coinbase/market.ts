@@ -94,8 +94,13 @@ export class CoinbaseMarket {
     else this.deepEvent(side);
   }
 
+  /**
+   * Activity below the top, log-uniform over the best third of the side: in the real capture the median change sat
+   * ~220 levels deep, one in ten beyond ~2,800, the deepest ~9,000 of 27,000.
+   */
   private deepEvent(side: BookSideName): void {
-    const rank = this.random.int(0, Math.max(0, this.book[side].size - 1));
+    const size = this.book[side].size;
+    const rank = Math.min(Math.max(0, size - 1), Math.floor(Math.exp(this.random.next() * Math.log(Math.max(2, size / 3)))));
     const roll = this.random.next();
     if (roll < 0.5) this.resizeLevel(side, rank);
     else if (roll < 0.75) this.deleteLevel(side, rank);
