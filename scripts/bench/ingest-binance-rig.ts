@@ -11,8 +11,8 @@ import { BinanceSession } from '../../src/exchanges/binance/session.ts';
 import type { VenueSession } from '../../src/exchanges/types.ts';
 import type { FeedEvent } from '../../src/feed/feed-events.ts';
 import { DEFAULT_REST_SNAPSHOT_LIMITS, RestSnapshotSource, type SnapshotCallbacks } from '../../src/feed/rest-snapshot-source.ts';
-import { ResyncBudget } from '../../src/feed/resync-budget.ts';
-import { SessionDriver } from '../../src/feed/session-driver.ts';
+import { createSessionDriver } from '../../src/feed/driver-harness.ts';
+import type { SessionDriver } from '../../src/feed/session-driver.ts';
 import type { GatewayMetrics } from '../../src/observability/metrics.ts';
 import { normalizeDecimal } from '../../test/support/binance-replay.ts';
 import type { CorpusEntry } from './ingest-binance-corpus.ts';
@@ -88,10 +88,9 @@ export class BinanceProbe {
 export function newBinanceDriver(config: GatewayConfig, entry: CorpusEntry, store: BookStore, metrics: GatewayMetrics,
   probe: BinanceProbe, snapshots: RecordingSnapshots): SessionDriver {
   const venue = config.exchanges.binance;
-  const driver = new SessionDriver({
-    exchange: 'binance', id: 1, adapter: binanceAdapter, config: { ...venue, symbols: entry.symbols, bookDepth: BINANCE_DEPTH },
-    symbols: entry.symbols, store, observe: probe.observe, metrics, now: Date.now, resyncBudget: new ResyncBudget(venue),
-    venue: { degraded: false }, snapshots,
+  return createSessionDriver({
+    adapter: binanceAdapter, config: { ...venue, symbols: entry.symbols, bookDepth: BINANCE_DEPTH },
+    store, observe: probe.observe, metrics, snapshots,
     send: (payload) => {
       probe.failures++;
       probe.firstFailure ??= `driver sent ${payload}`;
@@ -100,14 +99,10 @@ export function newBinanceDriver(config: GatewayConfig, entry: CorpusEntry, stor
       probe.failures++;
       probe.firstFailure ??= `driver ended the connection: ${cause} (${detail})`;
     },
-    healthy: () => undefined,
-    live: () => {
-      probe.live++;
+    signal: (signal) => {
+      if (signal === 'live') probe.live++;
     },
-    serverShutdown: () => undefined, handoverComplete: () => undefined,
   });
-  driver.opened();
-  return driver;
 }
 
 /** Session state after a pass: every symbol bridged once, its diffs applied, at the capture's final update id. */

@@ -6,8 +6,8 @@ import type { GatewayConfig } from '../../src/config/types.ts';
 import { coinbaseAdapter } from '../../src/exchanges/coinbase/index.ts';
 import type { SessionOutput, VenueSession } from '../../src/exchanges/types.ts';
 import type { FeedEvent } from '../../src/feed/feed-events.ts';
-import { ResyncBudget } from '../../src/feed/resync-budget.ts';
-import { SessionDriver } from '../../src/feed/session-driver.ts';
+import { createSessionDriver } from '../../src/feed/driver-harness.ts';
+import type { SessionDriver } from '../../src/feed/session-driver.ts';
 import type { GatewayMetrics } from '../../src/observability/metrics.ts';
 import { coinbaseInstrument } from '../../src/sim/coinbase/instruments.ts';
 import { CoinbaseMarket } from '../../src/sim/coinbase/market.ts';
@@ -78,20 +78,14 @@ export class CoinbaseProbe {
 
 export function newCoinbaseDriver(config: GatewayConfig, store: BookStore, metrics: GatewayMetrics, probe: CoinbaseProbe): SessionDriver {
   const venue = config.exchanges.coinbase;
-  const driver = new SessionDriver({
-    exchange: 'coinbase', id: 1, adapter: coinbaseAdapter, config: { ...venue, symbols: COINBASE_SYMBOLS },
-    symbols: COINBASE_SYMBOLS, store, observe: probe.observe, metrics, now: Date.now, resyncBudget: new ResyncBudget(venue),
-    venue: { degraded: false }, snapshots: undefined,
-    send: () => undefined,
+  return createSessionDriver({
+    adapter: coinbaseAdapter, config: { ...venue, symbols: COINBASE_SYMBOLS }, store, observe: probe.observe, metrics,
     end: (cause, detail) => {
       probe.failures++;
       probe.firstFailure ??= `driver ended the connection: ${cause} (${detail})`;
     },
     defer: (work) => work(),
-    healthy: () => undefined, live: () => undefined, serverShutdown: () => undefined, handoverComplete: () => undefined,
   });
-  driver.opened();
-  return driver;
 }
 
 /** The books after a pass: live, with the capture's final level counts and top 5 (trailing zeros stripped). */

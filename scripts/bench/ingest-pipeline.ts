@@ -2,7 +2,6 @@
 // captures, the Kraken adapter, the SessionDriver of src/feed (what UpstreamConnection calls per frame), a real
 // BookStore wired as createGateway wires it (checksum from the adapter, depth from config), prom-client metrics,
 // and the real Fanout with in-memory clients. Nothing here re-implements gateway logic; it only replaces sockets.
-import { ResyncBudget } from '../../src/feed/resync-budget.ts';
 import { applyVenueEvent } from '../../src/book/book-sync.ts';
 import { BookStore } from '../../src/book/book-store.ts';
 import { loadConfig } from '../../src/config/load.ts';
@@ -10,7 +9,8 @@ import type { GatewayConfig } from '../../src/config/types.ts';
 import { krakenAdapter } from '../../src/exchanges/kraken/index.ts';
 import type { VenueSession } from '../../src/exchanges/types.ts';
 import type { FeedEvent } from '../../src/feed/feed-events.ts';
-import { SessionDriver } from '../../src/feed/session-driver.ts';
+import { createSessionDriver } from '../../src/feed/driver-harness.ts';
+import type { SessionDriver } from '../../src/feed/session-driver.ts';
 import { createMetrics, type GatewayMetrics } from '../../src/observability/metrics.ts';
 import type { ClientSocket, SendOutcome } from '../../src/server/client-hub.ts';
 import { Fanout } from '../../src/server/fanout.ts';
@@ -142,20 +142,14 @@ export class DriverProbe {
 /** A SessionDriver on an opened (socket-less) connection, exactly as UpstreamConnection drives it. */
 export function newDriver(config: GatewayConfig, capture: Capture, store: BookStore, metrics: GatewayMetrics,
   probe: DriverProbe): SessionDriver {
-  const driver = new SessionDriver({
-    exchange: 'kraken', id: 1, adapter: krakenAdapter,
-    config: { ...config.exchanges.kraken, symbols: [capture.symbol], bookDepth: capture.depth },
-    symbols: [capture.symbol], store, observe: probe.observe, metrics, now: Date.now,
-    resyncBudget: new ResyncBudget(config.exchanges.kraken), venue: { degraded: false },
-    send: () => undefined,
+  const driver = createSessionDriver({
+    adapter: krakenAdapter, config: { ...config.exchanges.kraken, symbols: [capture.symbol], bookDepth: capture.depth },
+    store, observe: probe.observe, metrics,
     end: (cause, detail) => {
       probe.firstFailure ??= `driver ended the connection: ${cause} (${detail})`;
       probe.integrityFailures++;
     },
-    healthy: () => undefined, live: () => undefined,
-    snapshots: undefined, serverShutdown: () => undefined, handoverComplete: () => undefined,
   });
-  driver.opened();
   for (const text of capture.prelude) driver.frame(text, Buffer.byteLength(text));
   return driver;
 }

@@ -11,8 +11,12 @@ export type VenueEvent =
   | { readonly type: 'subscribed'; readonly symbol: string; readonly channel: VenueChannel }
   | { readonly type: 'unsubscribed'; readonly symbol: string; readonly channel: VenueChannel }
   | { readonly type: 'subscribe_failed'; readonly symbol?: string; readonly channel?: VenueChannel; readonly error: string }
-  /** Venue-wide engine state: `online`, `maintenance`, `cancel_only`, `post_only`. */
-  | { readonly type: 'venue_status'; readonly system: string }
+  /**
+   * Venue-wide engine state in the venue's own word (`status`: Kraken `online`, `maintenance`, `cancel_only`,
+   * `post_only`) and what it means for the books: `degraded` true = not trading normally (books are held stale),
+   * false = normal again (books are refetched), absent = no change.
+   */
+  | { readonly type: 'venue_status'; readonly status: string; readonly degraded?: boolean }
   | { readonly type: 'heartbeat' }
   | { readonly type: 'pong'; readonly reqId?: number }
   | { readonly type: 'instrument'; readonly symbol: string; readonly pricePrecision: number; readonly qtyPrecision: number }

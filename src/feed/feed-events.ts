@@ -31,7 +31,7 @@ export type FeedEvent =
   | (ConnectionRef & { readonly type: 'upstream_unreachable'; readonly url: string; readonly detail: string })
   /** Another connection of the venue took the free slot: this attempt waits rather than exceed the budget. */
   | (ConnectionRef & { readonly type: 'connect_budget_wait'; readonly waitMs: number; readonly used: number })
-  | (ConnectionRef & { readonly type: 'venue_status'; readonly system: string })
+  | (ConnectionRef & { readonly type: 'venue_status'; readonly status: string; readonly degraded?: boolean })
   | (ConnectionRef & { readonly type: 'integrity_failure'; readonly symbol: string; readonly reason: BookStatusReason;
       readonly message: string; readonly expected?: number; readonly computed?: number })
   | (ConnectionRef & { readonly type: 'resync'; readonly symbol: string; readonly reason: BookStatusReason;

@@ -15,31 +15,28 @@ import { TradeSubscriptionWatch } from './trade-subscription-watch.ts';
 import { FAILED_RETRY_MAX_MS, SubscriptionTracker } from './subscription-tracker.ts';
 import type { UpstreamConnectionDeps } from './connection-deps.ts';
 import { FrameSlices } from './frame-slices.ts';
+import type { VenueCondition } from './venue-condition.ts';
+import type { ConnectionSignalSink } from './connection-signals.ts';
 
-export interface SessionDriverDeps extends Omit<UpstreamConnectionDeps, 'budget' | 'random' | 'now'> {
+/** What a driver needs: the venue's shared parts, its connection's identity, and the socket's port. */
+export interface SessionDriverDeps extends Omit<UpstreamConnectionDeps, 'budget' | 'random' | 'now' | 'snapshots'> {
   readonly now: () => number;
   readonly snapshots: RestSnapshotSource | undefined;
   /** Make-before-break: the session this one takes the books over from (they are live already). */
   readonly predecessor?: VenueSession;
-  readonly serverShutdown: () => void;
-  readonly handoverComplete: () => void;
   /** Kept by the connection across reconnects. */
   readonly resyncBudget: ResyncBudget;
-  /** The venue's engine state, kept across reconnects: a new connection during maintenance is still degraded. */
-  readonly venue: { degraded: boolean };
+  /** The venue's engine state, kept by the connection across reconnects. */
+  readonly venue: VenueCondition;
   /** `urgent`: ahead of queued requests (a ping must not wait behind a resubscribe burst). */
   readonly send: (payload: string, urgent: boolean) => void;
   /** `notBefore` (epoch ms): the next connection must not start earlier. */
   readonly end: (cause: ReconnectCause, detail: string, notBefore?: number) => void;
   /** Runs the rest of a frame's work on a later event-loop turn (default setImmediate; benches run it at once). */
   readonly defer?: (work: () => void) => void;
-  /** First data frame of this session: the reconnect backoff starts over. */
-  readonly healthy: () => void;
-  /** Every book on this connection is live. */
-  readonly live: () => void;
+  /** `healthy`, `live`, `server_shutdown`, `handover_complete` for the connection slot. */
+  readonly signal: ConnectionSignalSink;
 }
-
-const DEGRADED_SYSTEM_STATES = new Set(['maintenance', 'cancel_only']);
 
 const INTEGRITY_REASONS: ReadonlySet<BookStatusReason> = new Set(['checksum_mismatch', 'crossed_book', 'malformed_frame',
   'sequence_gap']);
@@ -213,7 +210,7 @@ export class SessionDriver {
       this.deps.metrics.dataReceived(exchange, id, this.receivedAt);
       if (!this.sawData) {
         this.sawData = true;
-        this.deps.healthy();
+        this.deps.signal('healthy');
       }
       const symbol = outcome.symbol!;
       this.silence.seen(symbol, event.type === 'trades' ? 'trades' : 'book', this.receivedAt);
@@ -224,7 +221,7 @@ export class SessionDriver {
         this.resync(symbol, reason);
       } else if (outcome.snapshotApplied === true) {
         this.tracker.snapshot(symbol);
-        if (this.tracker.allLive()) this.deps.live();
+        if (this.tracker.allLive()) this.deps.signal('live');
       }
       if ((outcome.tradesDuplicated ?? 0) > 0) {
         this.deps.observe({ type: 'trades_deduplicated', exchange, connection: id, symbol, count: outcome.tradesDuplicated! });
@@ -243,11 +240,11 @@ export class SessionDriver {
         if (event.symbol !== undefined && event.channel !== 'trades' && store.has(exchange, event.symbol)) {
           this.tracker.failed(event.symbol, this.receivedAt);
           store.setState(exchange, event.symbol, 'awaiting-snapshot', 'subscribe_failed');
-          if (this.tracker.allLive()) this.deps.live();
+          if (this.tracker.allLive()) this.deps.signal('live');
         }
         break;
       case 'venue_status':
-        this.onVenueStatus(event.system);
+        this.onVenueStatus(event.status, event.degraded);
         break;
       case 'pong':
         this.heartbeat.pong();
@@ -256,10 +253,10 @@ export class SessionDriver {
         this.silence.seen(event.symbol, 'book', this.receivedAt);
         break;
       case 'handover_complete':
-        this.deps.handoverComplete();
+        this.deps.signal('handover_complete');
         break;
       case 'server_shutdown':
-        this.deps.serverShutdown();
+        this.deps.signal('server_shutdown');
         break;
       default:
         break;
@@ -280,16 +277,16 @@ export class SessionDriver {
       message: `${this.deps.exchange} ${symbol}: ${message}` });
   }
 
-  private onVenueStatus(system: string): void {
+  private onVenueStatus(status: string, degraded: boolean | undefined): void {
     const { store, exchange, id } = this.deps;
-    this.deps.observe({ type: 'venue_status', exchange, connection: id, system });
-    if (DEGRADED_SYSTEM_STATES.has(system)) {
-      this.deps.venue.degraded = true;
+    this.deps.observe({ type: 'venue_status', exchange, connection: id, status,
+      ...(degraded === undefined ? {} : { degraded }) });
+    if (degraded === true) {
+      this.deps.venue.report(true);
       for (const symbol of this.deps.symbols) {
         if (store.get(exchange, symbol)?.state === 'live') store.setState(exchange, symbol, 'stale', 'maintenance');
       }
-    } else if (system === 'online' && this.deps.venue.degraded) {
-      this.deps.venue.degraded = false;
+    } else if (this.deps.venue.report(degraded)) {
       for (const symbol of this.deps.symbols) this.resync(symbol, 'maintenance');
     }
   }

@@ -5,24 +5,11 @@ import WebSocket from 'ws';
 import type { VenueSession } from '../exchanges/types.ts';
 import { PacedSender } from './paced-sender.ts';
 import type { ReconnectCause } from './reconnect-policy.ts';
-import type { ResyncBudget } from './resync-budget.ts';
-import type { RestSnapshotSource } from './rest-snapshot-source.ts';
-import { SessionDriver } from './session-driver.ts';
-import type { UpstreamConnectionDeps } from './connection-deps.ts';
+import { SessionDriver, type SessionDriverDeps } from './session-driver.ts';
 
-export interface SocketSessionDeps extends Omit<UpstreamConnectionDeps, 'budget' | 'random' | 'now'> {
+/** The driver's port less what the socket itself provides (sending, ending), plus where to connect. */
+export interface SocketSessionDeps extends Omit<SessionDriverDeps, 'send' | 'end' | 'defer'> {
   readonly url: string;
-  readonly now: () => number;
-  readonly resyncBudget: ResyncBudget;
-  readonly venue: { degraded: boolean };
-  readonly snapshots: RestSnapshotSource | undefined;
-  /** Make-before-break: the session this socket's session takes the books over from. */
-  readonly predecessor?: VenueSession;
-  readonly opened: () => void;
-  readonly healthy: () => void;
-  readonly live: () => void;
-  readonly serverShutdown: () => void;
-  readonly handoverComplete: () => void;
   /**
    * Called once, when the socket is gone for any reason but `retire()`/`stop()`. True: a successor took the books
    * over, so they are not marked stale. `notBefore` (epoch ms): the next connection must not start earlier.
@@ -105,7 +92,7 @@ export class SocketSession {
     });
     socket.on('open', () => {
       this.openedAt = deps.now();
-      deps.opened();
+      deps.signal('opened');
       this.driver.opened();
       if (!this.done) this.ticker = setInterval(() => this.driver.tick(), tickIntervalMs(deps.config));
     });

@@ -8,6 +8,8 @@ import { ConnectionRotation } from './connection-rotation.ts';
 import { type ReconnectCause, ReconnectPolicy } from './reconnect-policy.ts';
 import { ResyncBudget } from './resync-budget.ts';
 import { SocketSession } from './socket-session.ts';
+import { VenueCondition } from './venue-condition.ts';
+import type { ConnectionSignal } from './connection-signals.ts';
 import type { UpstreamConnectionDeps } from './connection-deps.ts';
 
 export class ConnectionEnded extends Error {
@@ -22,7 +24,7 @@ export class UpstreamConnection {
   private state: ConnectionState = 'idle';
   private readonly policy: ReconnectPolicy;
   private readonly resyncBudget: ResyncBudget;
-  private readonly venue = { degraded: false };
+  private readonly venue = new VenueCondition();
   private readonly abort = new AbortController();
   private running: Promise<void> | undefined;
   /** The socket feeding the books (during a rotation its successor runs beside it). */
@@ -171,16 +173,22 @@ export class UpstreamConnection {
     const socket: SocketSession = new SocketSession({
       ...this.deps, url, now: this.now, resyncBudget: this.resyncBudget, venue: this.venue, snapshots: this.deps.snapshots,
       predecessor: predecessor?.session,
-      opened: () => this.socketOpened(socket),
-      healthy: () => this.policy.markHealthy(),
-      live: () => {
-        if (socket === this.primary) this.setState('live');
-      },
-      serverShutdown: () => this.rotation.shutdownNotice(socket),
-      handoverComplete: () => this.rotation.handedOver(socket),
+      signal: (signal) => this.onSignal(socket, signal),
       ended: (cause, detail, notBefore) => this.socketEnded(socket, cause, detail, notBefore),
     });
     return socket;
+  }
+
+  private onSignal(socket: SocketSession, signal: ConnectionSignal): void {
+    switch (signal) {
+      case 'opened': return this.socketOpened(socket);
+      case 'healthy': return this.policy.markHealthy();
+      case 'live':
+        if (socket === this.primary) this.setState('live');
+        return;
+      case 'server_shutdown': return this.rotation.shutdownNotice(socket);
+      case 'handover_complete': return this.rotation.handedOver(socket);
+    }
   }
 
   private socketOpened(socket: SocketSession): void {

@@ -116,9 +116,9 @@ export function createObserver(logger: Logger, metrics: GatewayMetrics, options:
       }
       case 'venue_status': {
         const previous = venueStatus.get(event.exchange);
-        venueStatus.set(event.exchange, event.system);
-        const level: Level = previous === event.system ? 'debug' : event.system === 'online' ? 'info' : 'warn';
-        write(level, event, `${event.exchange} venue status: ${event.system}${previous === undefined ? '' : ` (was ${previous})`}`);
+        venueStatus.set(event.exchange, event.status);
+        const level: Level = previous === event.status ? 'debug' : event.degraded === false ? 'info' : 'warn';
+        write(level, event, `${event.exchange} venue status: ${event.status}${previous === undefined ? '' : ` (was ${previous})`}`);
         return;
       }
       case 'integrity_failure':

@@ -237,7 +237,7 @@ describe('kraken session: data', () => {
   it('status, heartbeat, pong and ping', () => {
     const eth = session(['ETH/USD']);
     const status = eth.onFrame(ETH[0]!, 0);
-    assert.deepEqual(status.events, [{ type: 'venue_status', system: 'online' }]);
+    assert.deepEqual(status.events, [{ type: 'venue_status', status: 'online', degraded: false }]);
     assert.match(reports(status)[0]!.message, /connection 15413894943188002760\)/);
     assert.deepEqual(eth.onFrame(readKrakenDoc('heartbeat.json'), 0), { events: [{ type: 'heartbeat' }], actions: [] });
     assert.deepEqual(eth.onFrame(readKrakenDoc('pong_response.json'), 0), { events: [{ type: 'pong', reqId: 101 }], actions: [] });

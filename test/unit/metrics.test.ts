@@ -149,9 +149,9 @@ describe('createObserver', () => {
   it('logs a venue status change once, and repeats at debug', () => {
     const { lines, observe } = setup();
     const feedObserver: FeedObserver = observe;
-    feedObserver({ type: 'venue_status', exchange: 'kraken', connection: 1, system: 'online' });
-    feedObserver({ type: 'venue_status', exchange: 'kraken', connection: 1, system: 'online' });
-    feedObserver({ type: 'venue_status', exchange: 'kraken', connection: 1, system: 'maintenance' });
+    feedObserver({ type: 'venue_status', exchange: 'kraken', connection: 1, status: 'online', degraded: false });
+    feedObserver({ type: 'venue_status', exchange: 'kraken', connection: 1, status: 'online', degraded: false });
+    feedObserver({ type: 'venue_status', exchange: 'kraken', connection: 1, status: 'maintenance', degraded: true });
     assert.deepEqual(lines.map((l) => [l.level, l.msg]), [
       [30, 'kraken venue status: online'], [20, 'kraken venue status: online (was online)'],
       [40, 'kraken venue status: maintenance (was online)'],

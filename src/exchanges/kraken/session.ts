@@ -162,9 +162,16 @@ class KrakenSession implements VenueSession {
   }
 }
 
+/** Engine states in which Kraken does not trade normally (`post_only` still matches orders: not degraded, not normal). */
+const DEGRADED_SYSTEM_STATES: ReadonlySet<string> = new Set(['maintenance', 'cancel_only']);
+
 function onStatus(message: KrakenStatusMessage): SessionOutput {
   return {
-    events: message.data.map((data): VenueEvent => ({ type: 'venue_status', system: data.system })),
+    events: message.data.map((data): VenueEvent => {
+      const degraded = DEGRADED_SYSTEM_STATES.has(data.system) ? true : data.system === 'online' ? false : undefined;
+      return degraded === undefined ? { type: 'venue_status', status: data.system }
+        : { type: 'venue_status', status: data.system, degraded };
+    }),
     actions: message.data.map((data) => reportAction('debug', 'venue_status', `kraken status ${data.system} `
       + `(version ${data.version ?? '?'}, connection ${data.connection_id ?? '?'})`)),
   };
