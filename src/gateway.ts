@@ -4,9 +4,7 @@ import { performance } from 'node:perf_hooks';
 import pino, { type Logger } from 'pino';
 import { BookStore } from './book/book-store.ts';
 import type { GatewayConfig } from './config/types.ts';
-import { EXCHANGE_IDS } from './config/types.ts';
-import type { ExchangeId } from './core/model.ts';
-import { findVenueAdapter } from './exchanges/registry.ts';
+import { EXCHANGE_IDS, type ExchangeId, venueAdapter } from './exchanges/registry.ts';
 import { VenueConnector } from './feed/venue-connector.ts';
 import { createObserver, type GatewayObserver } from './observability/observer.ts';
 import { createMetrics, type GatewayMetrics } from './observability/metrics.ts';
@@ -53,7 +51,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
   const now = deps.now ?? monotonicEpochMs;
   const enabled = EXCHANGE_IDS.filter((id) => config.exchanges[id].enabled);
   const store = new BookStore({ tradeBufferSize: config.store.tradeBufferSize });
-  const restExchanges = enabled.filter((exchange) => findVenueAdapter(exchange)?.restSnapshot !== undefined);
+  const restExchanges = enabled.filter((exchange) => venueAdapter(exchange).restSnapshot !== undefined);
   const metrics = createMetrics({ engine: config.server.engine, version: GATEWAY_VERSION, exchanges: enabled, restExchanges, now });
   const observer: GatewayObserver = createObserver(logger, metrics, { now });
   store.addListener({
@@ -68,11 +66,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
   let stopping: Promise<void> | undefined;
 
   function createConnector(exchange: ExchangeId): VenueConnector {
-    const adapter = findVenueAdapter(exchange);
-    if (adapter === undefined) {
-      throw new GatewayStartError(`exchanges.${exchange}.enabled`, `${exchange} is not implemented yet; set it to false`);
-    }
-    return new VenueConnector({ adapter, config: config.exchanges[exchange], store, observe: observer.observe, metrics,
+    return new VenueConnector({ adapter: venueAdapter(exchange), config: config.exchanges[exchange], store, observe: observer.observe, metrics,
       now, random: deps.random });
   }
 

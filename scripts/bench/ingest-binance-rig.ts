@@ -47,7 +47,7 @@ export class RecordingSnapshots extends RestSnapshotSource {
   private readonly awaiting = new Map<string, SnapshotCallbacks>();
 
   constructor(config: GatewayConfig) {
-    super({ exchange: 'binance', baseUrl: config.exchanges.binance.restUrl, spec: binanceAdapter.restSnapshot!,
+    super({ exchange: 'binance', baseUrl: config.exchanges.binance.restUrl!, spec: binanceAdapter.restSnapshot!,
       limits: DEFAULT_REST_SNAPSHOT_LIMITS, observe: () => undefined, now: Date.now });
   }
 

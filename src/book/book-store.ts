@@ -1,6 +1,7 @@
 // Every configured book and its recent trades, with the per-book state machine of src/README.md:
 // awaiting-snapshot → live → stale → resyncing → live. A book known to be wrong is never left live.
-import type { BookState, BookStatusReason, ExchangeId, LevelText, NormalizedTrade } from '../core/model.ts';
+import type { BookState, BookStatusReason, LevelText, NormalizedTrade } from '../core/model.ts';
+import type { ExchangeId } from '../exchanges/registry.ts';
 import type { BookChecksumFn } from '../exchanges/types.ts';
 import { OrderBook } from './order-book.ts';
 import { TradeBuffer } from './trade-buffer.ts';

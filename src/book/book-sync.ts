@@ -1,6 +1,6 @@
 // Applies a venue session's normalized events to the store and reports what happened, so the
 // connector can resync a book that failed verification. Pure: no I/O, no clock.
-import type { ExchangeId } from '../core/model.ts';
+import type { ExchangeId } from '../exchanges/registry.ts';
 import type { VenueEvent } from '../exchanges/types.ts';
 import type { ApplyResult, BookStore } from './book-store.ts';
 

@@ -3,16 +3,12 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import convict from 'convict';
-import { BINANCE_CONNECT_BUDGET } from '../exchanges/binance/spec.ts';
-import { COINBASE_CONNECT_BUDGET } from '../exchanges/coinbase/spec.ts';
-import { KRAKEN_CONNECT_BUDGET } from '../exchanges/kraken/spec.ts';
-import { toKrakenSymbol } from '../exchanges/kraken/symbols.ts';
+import { EXCHANGE_IDS, venueAdapters } from '../exchanges/registry.ts';
 import { parseCommandLine } from './command-line.ts';
 import { closestKey, ConfigError, problemsFromConvictMessage, type ConfigProblem } from './config-error.ts';
 import { got } from './formats.ts';
 import { configKeys, createSchema, ENV_PREFIX } from './schema.ts';
 import type { GatewayConfig, VenueConfig } from './types.ts';
-import { EXCHANGE_IDS } from './types.ts';
 import { isJsonObject, type JsonObject } from '../core/json-shape.ts';
 
 export { ConfigError, formatConfigError, type ConfigProblem } from './config-error.ts';
@@ -114,17 +110,17 @@ function crossKeyProblems(config: GatewayConfig): ConfigProblem[] {
         + `(${venue.reconnect.maxDelayMs}) (got ${venue.reconnect.minDelayMs})` });
     }
   }
-  // Normalized names only: a v1 name like XBT/USD would reach bots as a second name for BTC/USD.
-  for (const symbol of config.exchanges.kraken.symbols) {
-    const v2 = toKrakenSymbol(symbol);
-    if (v2 !== undefined && v2 !== symbol) {
-      problems.push({ key: 'exchanges.kraken.symbols', reason: `${symbol} uses Kraken's v1 asset name; write ${v2}` });
+  for (const id of EXCHANGE_IDS) {
+    // Well-formed names the venue itself would refuse or misread (Kraken: v1 asset names such as XBT/USD).
+    for (const symbol of config.exchanges[id].symbols) {
+      const problem = venueAdapters[id].symbolProblem?.(symbol);
+      if (problem !== undefined) problems.push({ key: `exchanges.${id}.symbols`, reason: problem });
     }
   }
-  // Kraken (Cloudflare) bans an IP for 10 minutes past ~150 connection attempts in any 10 minutes; Binance allows 300
-  // per 5 minutes per IP, Coinbase 8 per second. The gateway's budget must never let its connections go past the
-  // venue's own limit.
-  for (const [id, limit, phrase] of VENUE_CONNECT_LIMITS) {
+  // The gateway's connect budget must never let its connections go past the venue's own per-IP limit.
+  for (const id of EXCHANGE_IDS) {
+    const limit = venueAdapters[id].connectBudget;
+    const phrase = venueAdapters[id].configFacts.connectLimitName;
     const budget = config.exchanges[id].reconnect;
     const worst = budget.budgetAttempts * Math.ceil(limit.windowMs / budget.budgetWindowMs);
     if (worst > limit.attempts) {
@@ -135,12 +131,6 @@ function crossKeyProblems(config: GatewayConfig): ConfigProblem[] {
   }
   return problems;
 }
-
-const VENUE_CONNECT_LIMITS = [
-  ['kraken', KRAKEN_CONNECT_BUDGET, "Kraken's ban limit"],
-  ['binance', BINANCE_CONNECT_BUDGET, "Binance's limit"],
-  ['coinbase', COINBASE_CONNECT_BUDGET, "Coinbase's limit"],
-] as const;
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1|\[::1\])$/i;
 

@@ -1,5 +1,5 @@
 // The effective configuration after convict validation. The schema in schema.ts documents every key.
-import type { ExchangeId } from '../core/model.ts';
+import type { ExchangeId } from '../exchanges/registry.ts';
 
 export interface ReconnectConfig {
   /** First retry delay; the first retry after a healthy session is fast. */
@@ -43,14 +43,9 @@ export interface VenueConfig {
   /** A rotation whose new connection has not continued every book by then closes the old one anyway. */
   readonly handoverTimeoutMs: number;
   readonly reconnect: ReconnectConfig;
-  /** REST base URL for depth snapshots (Binance). */
+  /** REST base URL for depth snapshots (venues whose adapter has restSnapshot). */
   readonly restUrl?: string;
   readonly rest?: RestConfig;
-}
-
-export interface BinanceVenueConfig extends VenueConfig {
-  readonly restUrl: string;
-  readonly rest: RestConfig;
 }
 
 export interface RestConfig {
@@ -92,11 +87,8 @@ export interface LoggingConfig {
 
 export interface GatewayConfig {
   readonly server: ServerConfig;
-  readonly exchanges: {
-    readonly kraken: VenueConfig;
-    readonly binance: BinanceVenueConfig;
-    readonly coinbase: VenueConfig;
-  };
+  /** One entry per registered venue (src/exchanges/registry.ts). */
+  readonly exchanges: Readonly<Record<ExchangeId, VenueConfig>>;
   readonly store: {
     readonly tradeBufferSize: number;
   };
@@ -104,4 +96,3 @@ export interface GatewayConfig {
 }
 
 export type VenueConfigs = GatewayConfig['exchanges'];
-export const EXCHANGE_IDS: readonly ExchangeId[] = ['kraken', 'binance', 'coinbase'];

@@ -1,8 +1,6 @@
 // Normalized vocabulary shared by every venue, the store and the downstream server.
 // Venue wire names never appear here; only src/exchanges/<venue>/session.ts translates into these types.
 
-export type ExchangeId = 'kraken' | 'binance' | 'coinbase';
-
 /** Decimal strings exactly as the venue wrote them. Size "0" removes the level. */
 export type LevelText = readonly [price: string, size: string];
 

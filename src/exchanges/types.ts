@@ -1,5 +1,5 @@
 // The contract between the shared connector (src/feed) and a venue's pure protocol code.
-import type { BookStatusReason, ExchangeId, LevelText, NormalizedTrade } from '../core/model.ts';
+import type { BookStatusReason, LevelText, NormalizedTrade } from '../core/model.ts';
 
 /** What a venue session tells the connector and the store. Symbols are normalized (`BTC/USD`). */
 export type VenueEvent =
@@ -132,8 +132,37 @@ export interface BookChecksumView {
 }
 export type BookChecksumFn = (book: BookChecksumView) => number;
 
-export interface VenueAdapter {
-  readonly exchange: ExchangeId;
+/**
+ * What the venue's `exchanges.<id>` config keys default to and allow, beyond what the adapter's own fields give
+ * (URL, depths, symbols per connection, connect limit, lifetime). The config schema is built from these.
+ */
+export interface VenueConfigFacts {
+  /** The venue's name in documentation and messages (`Kraken`). */
+  readonly name: string;
+  readonly enabled: boolean;
+  readonly symbols: readonly string[];
+  readonly bookDepth: number;
+  /** When the venue takes no depth parameter (allowedBookDepths empty): the most levels the store may keep. */
+  readonly maxBookDepth?: number;
+  readonly bookDepthDoc: string;
+  readonly tradeSnapshot: boolean;
+  readonly staleAfterMs: number;
+  readonly symbolStaleAfterMs: number;
+  /** The gateway's default connect budget, well under `connectBudget` (default 60 per 10 minutes). */
+  readonly defaultConnectBudget?: { readonly attempts: number; readonly windowMs: number };
+  /** How the venue's connect limit is called in a config error (`Kraken's ban limit`). */
+  readonly connectLimitName: string;
+  /** REST snapshot venues: the default REST base URL and what to say about it. */
+  readonly rest?: { readonly defaultUrl: string; readonly urlDoc: string };
+  /** A venue-specific sentence appended to a key's documentation, by key name (`staleAfterMs`). */
+  readonly keyNotes?: Readonly<Record<string, string>>;
+}
+
+export interface VenueAdapter<Id extends string = string> {
+  readonly exchange: Id;
+  readonly configFacts: VenueConfigFacts;
+  /** Why a normalized symbol is wrong for this venue although well-formed (Kraken: a v1 asset name), if it is. */
+  symbolProblem?(symbol: string): string | undefined;
   readonly defaultUrl: string;
   /** Valid venue book depths (Kraken: 10, 25, 100, 500, 1000); empty when the venue has no depth parameter (Coinbase). */
   readonly allowedBookDepths: readonly number[];

@@ -2,7 +2,8 @@
 // the last socket is `resyncing (connection_lost)` once a new one opens; a socket that ends leaves its live and
 // resyncing books `stale` with the cause, unless a successor feeds them on.
 import type { BookStore } from '../book/book-store.ts';
-import type { BookStatusReason, ExchangeId } from '../core/model.ts';
+import type { BookStatusReason } from '../core/model.ts';
+import type { ExchangeId } from '../exchanges/registry.ts';
 import type { ReconnectCause } from './reconnect-policy.ts';
 
 /** How a socket's end leaves its books: `stale` (bots are told why), `retire` (a successor feeds them), `stop`. */

@@ -2,7 +2,7 @@
 // file, so the layers that receive these (socket session, driver, snapshot requests) do not import the slot itself.
 import type { BookStore } from '../book/book-store.ts';
 import type { VenueConfig } from '../config/types.ts';
-import type { ExchangeId } from '../core/model.ts';
+import type { ExchangeId } from '../exchanges/registry.ts';
 import type { VenueAdapter } from '../exchanges/types.ts';
 import type { ConnectBudget } from './connect-budget.ts';
 import type { FeedMetrics, FeedObserver } from './feed-events.ts';
@@ -10,7 +10,7 @@ import type { RestSnapshotSource } from './rest-snapshot-source.ts';
 
 /** What a venue's connections share (the venue connector hands it to each). */
 export interface VenueDeps {
-  readonly adapter: VenueAdapter;
+  readonly adapter: VenueAdapter<ExchangeId>;
   readonly config: VenueConfig;
   readonly store: BookStore;
   readonly observe: FeedObserver;

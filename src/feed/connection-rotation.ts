@@ -2,7 +2,7 @@
 // every connection at 24 h) or as soon as it announces a shutdown, a successor socket opens beside the current one;
 // its session takes each book over once its stream continues the book's update-id chain, and only then is the old
 // socket closed. Bots see contiguous seq, no snapshot reset, no lost or repeated trade.
-import type { ExchangeId } from '../core/model.ts';
+import type { ExchangeId } from '../exchanges/registry.ts';
 import type { FeedObserver, RotationCause, RotationPhase } from './feed-events.ts';
 import type { ReconnectCause } from './reconnect-policy.ts';
 import type { SocketSession } from './socket-session.ts';

@@ -3,6 +3,7 @@
 // Everything not given is the connection's own default, or does nothing.
 import type { BookStore } from '../book/book-store.ts';
 import type { VenueConfig } from '../config/types.ts';
+import type { ExchangeId } from '../exchanges/registry.ts';
 import type { VenueAdapter } from '../exchanges/types.ts';
 import type { ConnectionSignalSink } from './connection-signals.ts';
 import type { FeedMetrics, FeedObserver } from './feed-events.ts';
@@ -13,7 +14,7 @@ import { SessionDriver } from './session-driver.ts';
 import { VenueCondition } from './venue-condition.ts';
 
 export interface DriverHarnessOptions {
-  readonly adapter: VenueAdapter;
+  readonly adapter: VenueAdapter<ExchangeId>;
   readonly config: VenueConfig;
   readonly store: BookStore;
   readonly metrics: FeedMetrics;

@@ -1,6 +1,7 @@
 // What the connector reports to observability (logs and metrics). One event per lifecycle change;
 // nothing per frame — per-frame figures go through FeedMetrics counters.
-import type { BookStatusReason, ExchangeId } from '../core/model.ts';
+import type { BookStatusReason } from '../core/model.ts';
+import type { ExchangeId } from '../exchanges/registry.ts';
 import type { ReportLevel, VenueChannel } from '../exchanges/types.ts';
 import type { ReconnectCause } from './reconnect-policy.ts';
 

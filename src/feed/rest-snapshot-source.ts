@@ -3,7 +3,7 @@
 // weight budget. Requests are served FIFO across symbols, at most one per symbol; the weight budget (ours and the
 // venue's view from its used-weight header) decides when the next may go, and a 429/418 pauses them all.
 import { clearTimeout, setTimeout } from 'node:timers';
-import type { ExchangeId } from '../core/model.ts';
+import type { ExchangeId } from '../exchanges/registry.ts';
 import type { RestSnapshotSpec } from '../exchanges/types.ts';
 import type { FeedObserver } from './feed-events.ts';
 import { describeBody, errorText, parseRetryAfter, parseUsedWeight } from './rest-response.ts';

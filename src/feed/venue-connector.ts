@@ -1,7 +1,7 @@
 // All upstream connections of one venue: registers its books in the store, shards its symbols over
 // connections of at most `maxSymbolsPerConnection` (the lower of the config and the venue's own limit), and owns
 // what the venue limits per IP: the connect budget and the REST snapshot source.
-import type { ExchangeId } from '../core/model.ts';
+import type { ExchangeId } from '../exchanges/registry.ts';
 import { ConnectBudget } from './connect-budget.ts';
 import type { RestConfig } from '../config/types.ts';
 import {

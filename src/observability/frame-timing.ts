@@ -1,7 +1,7 @@
 // mgw_frame_processing_seconds: the time to parse and apply one upstream frame, observed on every frame.
 // prom-client's Histogram hashes the label set on every observe (~0.6 µs, a third of a Kraken frame's own cost),
 // so this one histogram counts into plain arrays and writes its Prometheus text exposition at scrape time.
-import type { ExchangeId } from '../core/model.ts';
+import type { ExchangeId } from '../exchanges/registry.ts';
 
 export const FRAME_TIMING_NAME = 'mgw_frame_processing_seconds';
 

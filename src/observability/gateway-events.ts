@@ -3,7 +3,8 @@
 //
 // The connector's FeedEvent (src/feed/feed-events.ts) is part of the union as is, so `observer.observe` can be
 // handed to the feed as its FeedObserver without any mapping.
-import type { BookState, BookStatusReason, ExchangeId } from '../core/model.ts';
+import type { BookState, BookStatusReason } from '../core/model.ts';
+import type { ExchangeId } from '../exchanges/registry.ts';
 import type { FeedEvent } from '../feed/feed-events.ts';
 
 

@@ -4,7 +4,8 @@
 // Per-frame and per-message figures are plain method calls (FeedMetrics and DownstreamMetrics are satisfied
 // structurally); the per-frame ones count into plain numbers that prom-client reads at scrape time; everything else arrives as a GatewayEvent through the observer.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { BookState, ExchangeId } from '../core/model.ts';
+import type { BookState } from '../core/model.ts';
+import { EXCHANGE_IDS, type ExchangeId } from '../exchanges/registry.ts';
 import { FrameTimingHistogram } from './frame-timing.ts';
 
 export const CONNECTION_STATES = ['idle', 'connecting', 'subscribing', 'live', 'backoff', 'stopped'] as const;
@@ -13,7 +14,7 @@ export const BOOK_STATES: readonly BookState[] = ['awaiting-snapshot', 'live', '
 export type ClientMessageType = 'ack' | 'error' | 'pong' | 'book_snapshot' | 'book_update' | 'trade' | 'status';
 const CLIENT_MESSAGE_TYPES: readonly ClientMessageType[] =
   ['ack', 'error', 'pong', 'book_snapshot', 'book_update', 'trade', 'status'];
-const ALL_EXCHANGES: readonly ExchangeId[] = ['kraken', 'binance', 'coinbase'];
+const ALL_EXCHANGES: readonly ExchangeId[] = EXCHANGE_IDS;
 
 /** 1 µs … 10 ms: parsing and applying one venue frame. */
 export const FRAME_PROCESSING_BUCKETS: readonly number[] =

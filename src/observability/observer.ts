@@ -5,7 +5,7 @@
 // Bursty events (unparseable frames, bot errors, slow bots) are always counted but logged once per burst: the
 // first, then at most one line per window carrying how many were held back; flush() summarizes the rest.
 import type { Logger } from 'pino';
-import type { ExchangeId } from '../core/model.ts';
+import type { ExchangeId } from '../exchanges/registry.ts';
 import { createBurstLimiter } from './burst-limiter.ts';
 import type { GatewayEvent } from './gateway-events.ts';
 import { boundedLabel, type GatewayMetrics } from './metrics.ts';

@@ -1,6 +1,6 @@
 // The bots' side of the gateway: a ClientHub (WebSocket `/v1/ws` + HTTP on one port) wired to the
 // protocol parser, the fan-out and the HTTP routes.
-import type { ExchangeId } from '../core/model.ts';
+import type { ExchangeId } from '../exchanges/registry.ts';
 import type { BookStore } from '../book/book-store.ts';
 import type { ServerConfig } from '../config/types.ts';
 import type { ClientHub, ClientSocket, HubHandlers } from './client-hub.ts';

@@ -1,6 +1,7 @@
 // HTTP on the bots' port (README.md "Downstream protocol v1"): health, readiness, status, one book, Prometheus metrics.
 // Errors are JSON `{"error":"<code>","message":"…"}`; the codes are the protocol's where they overlap.
-import { type ExchangeId, symbolFromUrl } from '../core/model.ts';
+import { symbolFromUrl } from '../core/model.ts';
+import type { ExchangeId } from '../exchanges/registry.ts';
 import type { BookStore, BookView } from '../book/book-store.ts';
 import { runtimeInfo } from '../observability/runtime-info.ts';
 import type { HttpRequest, HttpResponse } from './client-hub.ts';

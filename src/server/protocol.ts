@@ -1,6 +1,6 @@
 // Downstream protocol v1, bot → gateway (README.md "Downstream protocol v1"). Pure: no I/O, no clock.
 // A bot frame is `unknown` until validated here; everything past this file works with typed commands.
-import type { ExchangeId } from '../core/model.ts';
+import type { ExchangeId } from '../exchanges/registry.ts';
 
 /** Stable error codes sent to bots in `{"type":"error","code":…}`. The README lists them. */
 export const PROTOCOL_ERRORS = {

@@ -3,7 +3,8 @@
 // Objects are built in field order and given to JSON.stringify, which keeps insertion order and escapes
 // every string, so venue text can never break a frame.
 import { IsoTimeFormatter } from '../core/iso-time.ts';
-import type { BookState, BookStatusReason, ExchangeId, LevelText, NormalizedTrade } from '../core/model.ts';
+import type { BookState, BookStatusReason, LevelText, NormalizedTrade } from '../core/model.ts';
+import type { ExchangeId } from '../exchanges/registry.ts';
 import type { ProtocolError, RequestId } from './protocol.ts';
 
 export type OutboundType = 'ack' | 'error' | 'pong' | 'book_snapshot' | 'book_update' | 'trade' | 'status';

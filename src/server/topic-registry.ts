@@ -2,7 +2,8 @@
 // symbol); each topic owns its `seq`, so every subscriber of a topic sees the same contiguous stream.
 // A connection holds at most one subscription per (channel, exchange, symbol): book messages carry no
 // depth, so two depths of one book on one connection would be indistinguishable streams.
-import type { ExchangeId, LevelText } from '../core/model.ts';
+import type { LevelText } from '../core/model.ts';
+import type { ExchangeId } from '../exchanges/registry.ts';
 import { bookKeyText, type BookView } from '../book/book-store.ts';
 import type { ClientSocket } from './client-hub.ts';
 import type { ClientOutbox } from './client-outbox.ts';

@@ -1,7 +1,7 @@
 // A real gateway (createGateway) against the Binance simulator on port 0 — WebSocket streams and REST snapshots —
 // with watchdog timings short enough for tests. Integration tests connect real `ws` bots to `wsUrl`.
 import assert from 'node:assert/strict';
-import type { BinanceVenueConfig, GatewayConfig } from '../../src/config/types.ts';
+import type { VenueConfig, GatewayConfig } from '../../src/config/types.ts';
 import {
   startBinanceSimulator, type BinanceSimulator, type BinanceSimulatorOptions,
 } from '../../src/sim/binance/server.ts';
@@ -11,8 +11,8 @@ import { waitFor } from './wait-for.ts';
 
 export type BinanceStack = GatewayStack<BinanceSimulator>;
 
-export type BinanceOverrides = Partial<Omit<BinanceVenueConfig, 'reconnect'>> & {
-  reconnect?: Partial<BinanceVenueConfig['reconnect']>;
+export type BinanceOverrides = Partial<Omit<VenueConfig, 'reconnect'>> & {
+  reconnect?: Partial<VenueConfig['reconnect']>;
 };
 
 export function binanceTestConfig(sim: { url: string; restUrl: string }, binance: BinanceOverrides = {}): GatewayConfig {

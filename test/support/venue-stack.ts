@@ -3,7 +3,8 @@
 // true book. Each venue's stack (gateway-stack.ts, binance-stack.ts) keeps its own symbols and timings.
 import { loadConfig } from '../../src/config/load.ts';
 import type { GatewayConfig, ReconnectConfig } from '../../src/config/types.ts';
-import type { ExchangeId, LevelText } from '../../src/core/model.ts';
+import type { LevelText } from '../../src/core/model.ts';
+import type { ExchangeId } from '../../src/exchanges/registry.ts';
 import { createGateway, type Gateway } from '../../src/gateway.ts';
 import type { Bot } from './downstream-harness.ts';
 import { waitFor } from './wait-for.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ExchangeId } from '../../src/core/model.ts';
+import type { ExchangeId } from '../../src/exchanges/registry.ts';
 import { diffWindow } from '../../src/server/book-window.ts';
 import {
   normalizeSymbol, parseCommand, PROTOCOL_ERRORS, type BookCatalog, type ParseResult, type ProtocolErrorCode,

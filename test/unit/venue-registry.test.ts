@@ -1,17 +1,18 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { EXCHANGE_IDS } from '../../src/config/types.ts';
 import { binanceAdapter } from '../../src/exchanges/binance/index.ts';
 import { coinbaseAdapter } from '../../src/exchanges/coinbase/index.ts';
 import { krakenChecksum } from '../../src/exchanges/kraken/checksum.ts';
 import { krakenAdapter } from '../../src/exchanges/kraken/index.ts';
-import { findVenueAdapter, venueAdapters } from '../../src/exchanges/registry.ts';
+import { EXCHANGE_IDS, venueAdapter, venueAdapters } from '../../src/exchanges/registry.ts';
 
 describe('venue registry', () => {
   it('maps every exchange id to its adapter', () => {
-    assert.equal(findVenueAdapter('kraken'), krakenAdapter);
-    assert.equal(findVenueAdapter('binance'), binanceAdapter);
-    assert.equal(findVenueAdapter('coinbase'), coinbaseAdapter);
+    assert.equal(venueAdapter('kraken'), krakenAdapter);
+    assert.equal(venueAdapter('binance'), binanceAdapter);
+    assert.equal(venueAdapter('coinbase'), coinbaseAdapter);
+    assert.deepEqual(EXCHANGE_IDS, ['kraken', 'binance', 'coinbase']);
+    for (const id of EXCHANGE_IDS) assert.equal(venueAdapters[id].exchange, id);
   });
 
   it('every registered adapter is filed under its own exchange id', () => {

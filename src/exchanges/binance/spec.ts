@@ -5,6 +5,8 @@ import { BinanceSymbolTable, toBinanceSymbol } from './symbols.ts';
 
 /** Combined-stream endpoint: every data frame comes wrapped as `{"stream":…,"data":…}` (§2.1). */
 export const BINANCE_WS_URL = 'wss://stream.binance.com:9443/stream';
+/** REST base URL for depth snapshots (data-api.binance.vision serves the same depth data). */
+export const BINANCE_REST_URL = 'https://api.binance.com';
 
 /** REST depth snapshot `limit` values with a documented weight step (§5); the book depth the gateway holds. */
 export const BINANCE_BOOK_DEPTHS: readonly number[] = [5, 10, 20, 50, 100, 500, 1000, 5000];

@@ -32,6 +32,12 @@ export function toKrakenSymbol(symbol: string): string | undefined {
   return withV2AssetNames(symbol);
 }
 
+/** Normalized names only: a v1 name like XBT/USD would reach bots as a second name for BTC/USD. */
+export function krakenSymbolProblem(symbol: string): string | undefined {
+  const v2 = toKrakenSymbol(symbol);
+  return v2 !== undefined && v2 !== symbol ? `${symbol} uses Kraken's v1 asset name; write ${v2}` : undefined;
+}
+
 /** The configured symbols of one connection and their Kraken names, both ways. */
 export class KrakenSymbolTable {
   /** Configured symbols that are not `BASE/QUOTE` upper case (left out of every request). */
