@@ -34,7 +34,10 @@ export interface BookHttp {
  * out for Kraken's 10 minutes (rateLimitedDelayMs) and maintenance is over in moments. Still floors the gateway must
  * honour.
  */
-export const SOAK_RECONNECT_DELAYS = { minDelayMs: 50, maxDelayMs: 2000, maintenanceDelayMs: 500, rateLimitedDelayMs: 1000 } as const;
+// The soak drops connections on purpose every few seconds: its gateway's circuit breaker must not take that for a venue
+// that cannot stay up.
+export const SOAK_RECONNECT_DELAYS = { minDelayMs: 50, maxDelayMs: 2000, maintenanceDelayMs: 500, rateLimitedDelayMs: 1000,
+  breakerFailures: 10_000 } as const;
 
 async function freePort(): Promise<number> {
   const server = createServer();

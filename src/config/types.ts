@@ -12,6 +12,12 @@ export interface ReconnectConfig {
   /** Connection attempts allowed in `budgetWindowMs`; the connector slows down instead of exceeding it. */
   readonly budgetAttempts: number;
   readonly budgetWindowMs: number;
+  /** Connections that end (or attempts that fail) within stableAfterMs, this many in breakerWindowMs, pause it. */
+  readonly breakerFailures: number;
+  readonly breakerWindowMs: number;
+  readonly breakerPauseMs: number;
+  /** Up this long = stayed up: the breaker closes and its count starts over. */
+  readonly stableAfterMs: number;
 }
 
 export interface VenueConfig {

@@ -36,6 +36,14 @@ function reconnectSchema(adapter: VenueAdapter): convict.Schema<ReconnectConfig>
       + 'budgetWindowMs; the connector waits rather than exceed it. Stay well under the venue\'s own limit.'),
     { min: 1, max: 10_000 }),
     budgetWindowMs: int(budget.windowMs, 'Sliding window of the connect budget.', { min: 1_000, max: MS_DAY }),
+    breakerFailures: int(10, 'Connections that end before stableAfterMs (or attempts that fail) within '
+      + 'breakerWindowMs that open the circuit breaker: the connection then pauses breakerPauseMs, its books say '
+      + '`circuit_open`, and one ERROR line says so.', { min: 1, max: 10_000 }),
+    breakerWindowMs: int(600_000, 'Sliding window of breakerFailures.', { min: 1_000, max: MS_DAY }),
+    breakerPauseMs: int(300_000, 'Pause of an open circuit before the next attempt; a connection that then stays up '
+      + 'closes it, one that fails again pauses again.', { min: 1_000, max: MS_DAY }),
+    stableAfterMs: int(30_000, 'A connection up this long has stayed up: the circuit breaker closes and its count '
+      + 'starts over.', { min: 1_000, max: MS_HOUR }),
   };
 }
 

@@ -22,6 +22,8 @@ export type BookStatusReason =
   | 'subscribe_timeout'
   | 'snapshot_timeout'
   | 'maintenance'
+  /** The connection kept failing without staying up: it pauses (`reconnect.breakerPauseMs`) before trying again. */
+  | 'circuit_open'
   | 'shutting_down';
 
 export interface NormalizedTrade {

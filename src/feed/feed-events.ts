@@ -28,6 +28,9 @@ export type FeedEvent =
   | (ConnectionRef & { readonly type: 'reconnect_scheduled'; readonly cause: ReconnectCause; readonly detail: string;
       readonly delayMs: number; readonly budgetWaitMs: number; readonly failures: number })
   | (ConnectionRef & { readonly type: 'handshake_rejected'; readonly status: number })
+  /** The connection kept failing without staying up and pauses (`open`), or stayed up again (`closed`). */
+  | (ConnectionRef & { readonly type: 'circuit_breaker'; readonly phase: 'open' | 'closed'; readonly pauseMs: number;
+      readonly failures: number; readonly windowMs: number })
   /** An attempt failed before its socket opened and none has opened since (no route, DNS, firewall): said once a streak. */
   | (ConnectionRef & { readonly type: 'upstream_unreachable'; readonly url: string; readonly detail: string })
   /** Another connection of the venue took the free slot: this attempt waits rather than exceed the budget. */

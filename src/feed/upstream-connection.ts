@@ -4,6 +4,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pRetry from 'p-retry';
 import type { ConnectionState } from './feed-events.ts';
+import { CircuitBreaker } from './circuit-breaker.ts';
 import { ConnectionRotation } from './connection-rotation.ts';
 import { type ReconnectCause, ReconnectPolicy } from './reconnect-policy.ts';
 import { ResyncBudget } from './resync-budget.ts';
@@ -23,6 +24,7 @@ export class ConnectionEnded extends Error {
 export class UpstreamConnection {
   private state: ConnectionState = 'idle';
   private readonly policy: ReconnectPolicy;
+  private readonly breaker: CircuitBreaker;
   private readonly resyncBudget: ResyncBudget;
   private readonly venue = new VenueCondition();
   private readonly abort = new AbortController();
@@ -41,6 +43,7 @@ export class UpstreamConnection {
 
   constructor(private readonly deps: UpstreamConnectionDeps) {
     this.policy = new ReconnectPolicy(deps.config.reconnect, deps.random, deps.budget);
+    this.breaker = new CircuitBreaker(deps.config.reconnect);
     this.resyncBudget = new ResyncBudget({ ...deps.config, escalate: deps.adapter.resyncEscalatesToReconnect ?? true });
     this.now = deps.now ?? Date.now;
     this.rotation = new ConnectionRotation({
@@ -85,6 +88,7 @@ export class UpstreamConnection {
       lastDataAt: this.primary?.driver.lastDataAt ? new Date(this.primary.driver.lastDataAt).toISOString() : null,
       lastClose: this.lastCloseDetail || null,
       unreachable: this.unreachable ?? null,
+      circuitOpen: this.breaker.isOpen,
       ...this.rotation.status(),
     };
   }
@@ -96,6 +100,26 @@ export class UpstreamConnection {
   /** Why this connection's books cannot be served because the venue is not reachable, if that is so. */
   unreachableReason(symbol: string): string | undefined {
     return this.deps.symbols.includes(symbol) ? this.unreachable : undefined;
+  }
+
+  /** The breaker's pause after the attempt that ended at `now` (0: none); its books say why while it is open. */
+  private checkBreaker(now: number, openedAt: number): number {
+    const { exchange, store, symbols } = this.deps;
+    const verdict = this.breaker.ended(now, openedAt);
+    if (verdict.closed) this.reportBreaker('closed');
+    if (verdict.opened) this.reportBreaker('open');
+    if (verdict.pauseMs > 0) {
+      for (const symbol of symbols) {
+        if (store.get(exchange, symbol)?.state !== 'live') store.setState(exchange, symbol, 'stale', 'circuit_open');
+      }
+    }
+    return verdict.pauseMs;
+  }
+
+  private reportBreaker(phase: 'open' | 'closed'): void {
+    const { reconnect } = this.deps.config;
+    this.deps.observe({ type: 'circuit_breaker', exchange: this.deps.exchange, connection: this.deps.id, phase,
+      pauseMs: reconnect.breakerPauseMs, failures: reconnect.breakerFailures, windowMs: reconnect.breakerWindowMs });
   }
 
   private markUnreachable(detail: string): void {
@@ -121,7 +145,8 @@ export class UpstreamConnection {
           const ended = error instanceof ConnectionEnded ? error : new ConnectionEnded('error', error.message);
           const now = this.now();
           const next = this.policy.next(ended.endCause, now);
-          const decision = { ...next, delayMs: Math.max(next.delayMs, ended.notBefore - now) };
+          const pauseMs = this.checkBreaker(now, this.openedThisAttempt ? this.connectedAt : 0);
+          const decision = { ...next, delayMs: Math.max(next.delayMs, ended.notBefore - now, pauseMs) };
           this.lastCloseDetail = ended.message;
           if (!this.openedThisAttempt) this.markUnreachable(ended.detail);
           this.setState('backoff');
@@ -184,7 +209,9 @@ export class UpstreamConnection {
       case 'opened': return this.socketOpened(socket);
       case 'healthy': return this.policy.markHealthy();
       case 'live':
-        if (socket === this.primary) this.setState('live');
+        if (socket !== this.primary) return;
+        this.setState('live');
+        if (this.breaker.recovered()) this.reportBreaker('closed');
         return;
       case 'server_shutdown': return this.rotation.shutdownNotice(socket);
       case 'handover_complete': return this.rotation.handedOver(socket);

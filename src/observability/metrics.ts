@@ -70,6 +70,7 @@ export interface GatewayInstruments {
   readonly restRateLimited: Counter<'exchange' | 'status'>;
   readonly restPaused: Gauge<'exchange'>;
   readonly rotations: Counter<'exchange' | 'outcome'>;
+  readonly circuitOpen: Gauge<'exchange' | 'connection'>;
 }
 
 export interface GatewayMetrics {
@@ -121,6 +122,8 @@ function createInstruments(registry: Registry, lastDataAt: ReadonlyMap<ExchangeI
     connectionState: gauge('mgw_upstream_connection_state', '1 for the current state of each upstream connection, 0 '
       + 'for the others.', ['exchange', 'connection', 'state']),
     reconnects: counter('mgw_upstream_reconnects_total', 'Upstream reconnections scheduled, by cause.', ['exchange', 'reason']),
+    circuitOpen: gauge('mgw_upstream_circuit_open', '1 while a connection\'s circuit breaker is open (it kept failing '
+      + 'without staying up and pauses between attempts).', ['exchange', 'connection']),
     framesReceived: deferredCounter('mgw_upstream_frames_received_total', 'Upstream WebSocket frames received.'),
     bytesReceived: deferredCounter('mgw_upstream_bytes_received_total', 'Upstream WebSocket payload bytes received.'),
     parseErrors: counter('mgw_upstream_parse_errors_total', 'Upstream frames that could not be parsed or had an unknown '

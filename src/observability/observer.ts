@@ -101,6 +101,17 @@ export function createObserver(logger: Logger, metrics: GatewayMetrics, options:
         write('error', event, `${conn(event.exchange, event.connection)}: cannot reach ${event.url} (${event.detail}); `
           + 'no internet, DNS, proxy or firewall? retrying with backoff, its books are not served until it connects');
         return;
+      case 'circuit_breaker': {
+        m.circuitOpen.set({ exchange: event.exchange, connection: String(event.connection) }, event.phase === 'open' ? 1 : 0);
+        if (event.phase === 'closed') {
+          write('info', event, `${conn(event.exchange, event.connection)}: stayed up again; circuit breaker closed`);
+          return;
+        }
+        write('error', event, `${conn(event.exchange, event.connection)}: ${event.failures} connections in `
+          + `${seconds(event.windowMs)} s ended before staying up; circuit breaker open, pausing ${seconds(event.pauseMs)} s `
+          + 'between attempts until one stays up (check the venue status, bans, the network)');
+        return;
+      }
       case 'connect_budget_wait':
         m.connectBudgetWaits.inc({ exchange: event.exchange });
         write('warn', event, `${conn(event.exchange, event.connection)}: waiting ${event.waitMs} ms for the connect budget `

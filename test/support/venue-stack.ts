@@ -38,7 +38,9 @@ export function testDefaults(): GatewayConfig {
 
 /** A venue's default reconnect policy with delays short enough for tests; `overrides` win. */
 export function testReconnect(defaults: ReconnectConfig, overrides: Partial<ReconnectConfig> = {}): ReconnectConfig {
-  return { ...defaults, minDelayMs: 20, maxDelayMs: 300, maintenanceDelayMs: 300, rateLimitedDelayMs: 300, ...overrides };
+  return { ...defaults, minDelayMs: 20, maxDelayMs: 300, maintenanceDelayMs: 300, rateLimitedDelayMs: 300,
+    // Tests that fail connections on purpose must not trip the circuit breaker unless they are about it.
+    breakerFailures: 10_000, ...overrides };
 }
 
 /** Start a gateway with `config` (which points `exchange` at `sim`) and hand back the running pair. */

@@ -41,7 +41,8 @@ describe('loadConfig defaults', () => {
       maxSymbolsPerConnection: 50, pingIntervalMs: 30000, pongTimeoutMs: 10000, staleAfterMs: 15000,
       subscribeAckTimeoutMs: 10000, snapshotTimeoutMs: 10000, symbolStaleAfterMs: 120000, subscribeRetryMs: 30000, resyncBudget: 5, resyncWindowMs: 600000,
       connectTimeoutMs: 10000, rotateAfterMs: 0, handoverTimeoutMs: 30000,
-      reconnect: { minDelayMs: 250, maxDelayMs: 30000, maintenanceDelayMs: 5000, rateLimitedDelayMs: 600000, budgetAttempts: 60, budgetWindowMs: 600000 },
+      reconnect: { minDelayMs: 250, maxDelayMs: 30000, maintenanceDelayMs: 5000, rateLimitedDelayMs: 600000, budgetAttempts: 60, budgetWindowMs: 600000,
+        breakerFailures: 10, breakerWindowMs: 600000, breakerPauseMs: 300000, stableAfterMs: 30000 },
     });
     assert.equal(config.exchanges.binance.enabled, false);
     assert.equal(config.exchanges.binance.url, 'wss://stream.binance.com:9443/stream');

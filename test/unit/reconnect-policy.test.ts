@@ -4,7 +4,7 @@ import { ConnectBudget } from '../../src/feed/connect-budget.ts';
 import { ReconnectPolicy } from '../../src/feed/reconnect-policy.ts';
 
 const config = { minDelayMs: 250, maxDelayMs: 30_000, maintenanceDelayMs: 5_000, rateLimitedDelayMs: 600_000, budgetAttempts: 4,
-  budgetWindowMs: 60_000 };
+  budgetWindowMs: 60_000, breakerFailures: 10, breakerWindowMs: 600_000, breakerPauseMs: 300_000, stableAfterMs: 30_000 };
 
 describe('ReconnectPolicy', () => {
   it('uses full jitter under an exponentially growing, capped ceiling', () => {
