@@ -7,6 +7,7 @@ import type { LevelText } from '../../core/model.ts';
 import { SeededRandom } from '../seeded-random.ts';
 import type { CoinbaseInstrument } from './instruments.ts';
 import { decimalText, rfc3339Micros, type SimLevelChange, type SimTrade } from './wire-format.ts';
+import { restingLots } from '../resting-size.ts';
 
 type BookSideName = 'bids' | 'asks';
 
@@ -220,15 +221,8 @@ export class CoinbaseMarket {
     return this.random.int(1, this.instrument.maxGapTicks);
   }
 
-  /** Log-uniform size, sometimes a round number like real resting orders. */
   private randomLots(): number {
-    const { minLots, maxLots } = this.instrument;
-    const value = minLots * Math.exp(this.random.next() * Math.log(maxLots / minLots));
-    if (this.random.chance(0.25)) {
-      const round = 10 ** Math.floor(Math.log10(value));
-      return Math.max(1, Math.round(value / round) * round);
-    }
-    return Math.max(1, Math.round(value));
+    return restingLots(this.random, this.instrument.minLots, this.instrument.maxLots);
   }
 
   private priceText(ticks: number): string {
