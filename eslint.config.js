@@ -7,7 +7,7 @@ const ioModules = ['ws', 'uWebSockets.js', '@trufflesuite/uws-js-unofficial', '@
   'pino', 'pino-roll', 'prom-client', 'p-retry', 'node:timers', 'timers'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'logs/**', 'bench/**'] },
+  { ignores: ['node_modules/**', 'logs/**', 'bench/**', 'dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

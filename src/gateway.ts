@@ -59,6 +59,10 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       symbol: view.symbol, state: view.state, previous, reason: view.reason }),
   });
   const connectors = enabled.map((exchange) => createConnector(exchange));
+  for (const book of store.list()) metrics.registerBook(book.exchange, book.symbol);
+  for (const connector of connectors) {
+    for (const id of connector.connectionIds()) metrics.registerConnection(connector.exchange, id);
+  }
   let server: DownstreamServer | undefined;
   let engine: HubEngine | undefined;
   let boundPort: number | undefined;

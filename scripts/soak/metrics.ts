@@ -107,9 +107,9 @@ export interface ProcessSample {
 export function processSample(scrape: MetricsScrape): ProcessSample {
   return {
     atMs: scrape.atMs,
-    rssBytes: scrape.sum('mgw_process_resident_memory_bytes'),
-    heapUsedBytes: scrape.sum('mgw_nodejs_heap_size_used_bytes'),
-    eventLoopLagP99Ms: scrape.sum('mgw_nodejs_eventloop_lag_p99_seconds') * 1000,
-    eventLoopLagMaxMs: scrape.sum('mgw_nodejs_eventloop_lag_max_seconds') * 1000,
+    rssBytes: scrape.sum('process_resident_memory_bytes'),
+    heapUsedBytes: scrape.sum('nodejs_heap_size_used_bytes'),
+    eventLoopLagP99Ms: scrape.sum('nodejs_eventloop_lag_p99_seconds') * 1000,
+    eventLoopLagMaxMs: scrape.sum('nodejs_eventloop_lag_max_seconds') * 1000,
   };
 }

@@ -50,6 +50,10 @@ export class VenueConnector {
     return this.connections.map((connection) => connection.status());
   }
 
+  connectionIds(): number[] {
+    return this.connections.map((_connection, index) => index + 1);
+  }
+
   /** REST snapshot budget and pause state, for venues that bridge books from REST snapshots. */
   restStatus(): RestSnapshotStatus | undefined {
     return this.snapshots?.status();

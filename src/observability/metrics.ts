@@ -1,10 +1,13 @@
 // Prometheus metrics, one prom-client Registry per gateway instance (two gateways in one test process do not
 // collide). Labels are bounded: exchange ids, small connection numbers, symbols from config, reason codes.
+// Every series of a configured book or connection exists from start-up at 0 (registerBook/registerConnection), so
+// `== 0` queries and absent() alerts mean what they say. Process and Node.js metrics keep prom-client's standard
+// names (process_*, nodejs_*) so off-the-shelf dashboards find them.
 //
 // Per-frame and per-message figures are plain method calls (FeedMetrics and DownstreamMetrics are satisfied
 // structurally); the per-frame ones count into plain numbers that prom-client reads at scrape time; everything else arrives as a GatewayEvent through the observer.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { BookState } from '../core/model.ts';
+import type { BookState, BookStatusReason } from '../core/model.ts';
 import { EXCHANGE_IDS, type ExchangeId } from '../exchanges/registry.ts';
 import { FrameTimingHistogram } from './frame-timing.ts';
 
@@ -23,6 +26,15 @@ export const FRAME_PROCESSING_BUCKETS: readonly number[] =
 /** 10 ms … 30 s: one REST snapshot request, answer body included (a timeout lands in the top buckets). */
 export const REST_SNAPSHOT_BUCKETS: readonly number[] = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 export const ROTATION_OUTCOMES = ['handed_over', 'timed_out', 'failed'] as const;
+/** Book failures counted per book by mgw_book_integrity_failures_total (each resyncs the book). */
+export const INTEGRITY_REASONS = ['checksum_mismatch', 'sequence_gap', 'crossed_book', 'malformed_frame'] as const;
+export type IntegrityReason = (typeof INTEGRITY_REASONS)[number];
+/** The `reason` values of mgw_book_resyncs_total, all present from start-up. */
+export const RESYNC_REASONS: readonly BookStatusReason[] = [...INTEGRITY_REASONS, 'snapshot_timeout', 'stale_data',
+  'maintenance', 'connection_lost', 'subscribe_failed'];
+/** The `reason` values of mgw_upstream_reconnects_total, all present from start-up (ReconnectCause but `initial`). */
+export const RECONNECT_REASONS = ['closed', 'error', 'handshake_rejected', 'rate_limited', 'maintenance', 'stale_data',
+  'pong_timeout', 'subscribe_timeout', 'snapshot_timeout', 'resync_budget', 'requested'] as const;
 
 /** A code from another module becomes a label only if it looks like one; anything else is "other". */
 export function boundedLabel(value: string): string {
@@ -39,7 +51,7 @@ export interface MetricsOptions {
   readonly restExchanges?: readonly ExchangeId[];
   /** Epoch-ms clock for mgw_upstream_seconds_since_last_data and mgw_rest_paused (default Date.now). */
   readonly now?: () => number;
-  /** Process metrics (CPU, memory, event-loop lag, GC) with the mgw_ prefix. Default true. */
+  /** Process metrics (CPU, memory, event-loop lag, GC) under their standard names process_*, nodejs_*. Default true. */
   readonly defaultMetrics?: boolean;
 }
 
@@ -51,6 +63,7 @@ export interface GatewayInstruments {
   readonly bytesReceived: Counter<'exchange'>;
   readonly parseErrors: Counter<'exchange'>;
   readonly checksumMismatches: Counter<'exchange' | 'symbol'>;
+  readonly integrityFailures: Counter<'exchange' | 'symbol' | 'reason'>;
   readonly resyncs: Counter<'exchange' | 'reason'>;
   readonly secondsSinceLastData: Gauge<'exchange' | 'connection'>;
   readonly bookState: Gauge<'exchange' | 'symbol' | 'state'>;
@@ -101,6 +114,10 @@ export interface GatewayMetrics {
   /** Drop a connection's series (its shard no longer exists). */
   forgetConnection(exchange: ExchangeId, connection: number): void;
   setBookState(exchange: ExchangeId, symbol: string, state: BookState): void;
+  /** A configured book: its per-book series start at 0 and its state at awaiting-snapshot. */
+  registerBook(exchange: ExchangeId, symbol: string): void;
+  /** A configured connection: its state starts at idle and its data age counts from now. */
+  registerConnection(exchange: ExchangeId, connection: number): void;
   /** The venue paused our REST requests until `untilMs` (epoch ms); mgw_rest_paused is 1 until then. */
   setRestPausedUntil(exchange: ExchangeId, untilMs: number): void;
   setClientsConnected(count: number): void;
@@ -130,6 +147,8 @@ function createInstruments(registry: Registry, lastDataAt: ReadonlyMap<ExchangeI
       + 'shape.', ['exchange']),
     checksumMismatches: counter('mgw_book_checksum_mismatches_total', 'Book checksums that did not match the venue\'s.',
       ['exchange', 'symbol']),
+    integrityFailures: counter('mgw_book_integrity_failures_total', 'Books found wrong and resynced, by cause: '
+      + 'checksum_mismatch, sequence_gap, crossed_book, malformed_frame.', ['exchange', 'symbol', 'reason']),
     resyncs: counter('mgw_book_resyncs_total', 'Per-symbol book resyncs, by reason.', ['exchange', 'reason']),
     secondsSinceLastData: new Gauge({
       name: 'mgw_upstream_seconds_since_last_data', help: 'Seconds since the last book or trade message on each '
@@ -182,7 +201,7 @@ function createInstruments(registry: Registry, lastDataAt: ReadonlyMap<ExchangeI
 
 export function createMetrics(options: MetricsOptions): GatewayMetrics {
   const registry = new Registry();
-  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'mgw_' });
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
   const lastDataAt = new Map<ExchangeId, number[]>(ALL_EXCHANGES.map((id) => [id, []]));
   const now = options.now ?? Date.now;
   // Frame and byte counts are plain numbers on the hot path (prom-client hashes labels on every inc); the counters
@@ -204,6 +223,8 @@ export function createMetrics(options: MetricsOptions): GatewayMetrics {
     for (const c of [m.framesReceived, m.bytesReceived, m.parseErrors, m.tradesDeduplicated, m.connectBudgetWaits,
       m.subscriptionFailures]) c.inc({ exchange }, 0);
     for (const outcome of ROTATION_OUTCOMES) m.rotations.inc({ exchange, outcome }, 0);
+    for (const reason of RECONNECT_REASONS) m.reconnects.inc({ exchange, reason }, 0);
+    for (const reason of RESYNC_REASONS) m.resyncs.inc({ exchange, reason }, 0);
   }
   for (const exchange of options.restExchanges ?? []) {
     for (const status of ['429', '418']) m.restRateLimited.inc({ exchange, status }, 0);
@@ -255,6 +276,14 @@ export function createMetrics(options: MetricsOptions): GatewayMetrics {
     },
     setBookState(exchange, symbol, state) {
       for (const s of BOOK_STATES) m.bookState.set({ exchange, symbol, state: s }, s === state ? 1 : 0);
+    },
+    registerBook(exchange, symbol) {
+      this.setBookState(exchange, symbol, 'awaiting-snapshot');
+      m.checksumMismatches.inc({ exchange, symbol }, 0);
+      for (const reason of INTEGRITY_REASONS) m.integrityFailures.inc({ exchange, symbol, reason }, 0);
+    },
+    registerConnection(exchange, connection) {
+      this.setConnectionState(exchange, connection, 'idle');
     },
     setRestPausedUntil(exchange, untilMs) {
       restPausedUntil.set(exchange, Math.max(untilMs, restPausedUntil.get(exchange) ?? 0));

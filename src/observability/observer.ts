@@ -134,9 +134,14 @@ export function createObserver(logger: Logger, metrics: GatewayMetrics, options:
       }
       case 'integrity_failure':
         if (event.reason === 'checksum_mismatch') m.checksumMismatches.inc({ exchange: event.exchange, symbol: event.symbol });
+        m.integrityFailures.inc({ exchange: event.exchange, symbol: event.symbol, reason: event.reason });
         write('warn', event, event.message);
         return;
       case 'resync':
+        // A sequence gap is found by the session (no integrity_failure event): its resync is the failure.
+        if (event.reason === 'sequence_gap') {
+          m.integrityFailures.inc({ exchange: event.exchange, symbol: event.symbol, reason: event.reason });
+        }
         if (event.escalated) {
           write('warn', event, `${event.exchange} ${event.symbol}: resync budget used up (${event.reason}); reconnecting `
             + `conn ${event.connection}`);

@@ -35,7 +35,8 @@ const BRIEF_METRICS = [
   'mgw_book_resyncs_total', 'mgw_upstream_seconds_since_last_data', 'mgw_book_state', 'mgw_frame_processing_seconds',
   'mgw_clients_connected', 'mgw_client_messages_sent_total', 'mgw_client_snapshots_for_slow_clients_total',
   'mgw_client_errors_total', 'mgw_trades_deduplicated_total', 'mgw_upstream_handshake_rejections_total',
-  'mgw_connect_budget_waits_total', 'mgw_nodejs_eventloop_lag_seconds', 'mgw_process_cpu_user_seconds_total',
+  'mgw_connect_budget_waits_total', 'nodejs_eventloop_lag_seconds', 'process_cpu_user_seconds_total',
+  'mgw_book_integrity_failures_total',
   'mgw_rest_snapshot_requests_total', 'mgw_rest_snapshot_seconds', 'mgw_rest_weight_used', 'mgw_rest_rate_limited_total',
   'mgw_rest_paused', 'mgw_upstream_rotations_total',
 ];
