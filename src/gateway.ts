@@ -6,7 +6,13 @@ import { BookStore } from './book/book-store.ts';
 import type { GatewayConfig } from './config/types.ts';
 import { EXCHANGE_IDS, type ExchangeId, venueAdapter } from './exchanges/registry.ts';
 import { VenueConnector } from './feed/venue-connector.ts';
+import { join } from 'node:path';
+import { redactSecrets } from './config/redact.ts';
+import { createStatusCounts } from './observability/book-counts.ts';
+import { FlightRecorder } from './observability/flight-recorder.ts';
+import type { GatewayEvent } from './observability/gateway-events.ts';
 import { createObserver, type GatewayObserver } from './observability/observer.ts';
+import { IncidentRecorder } from './observability/incident-recorder.ts';
 import { createMetrics, type GatewayMetrics } from './observability/metrics.ts';
 import { GATEWAY_VERSION } from './version.ts';
 import type { HubEngine } from './server/client-hub.ts';
@@ -18,6 +24,8 @@ export interface GatewayDeps {
   readonly logger?: Logger;
   readonly now?: () => number;
   readonly random?: () => number;
+  /** The log directory: the flight recorder and incident bundles go under it. Without it, neither runs. */
+  readonly logDirectory?: string;
 }
 
 export interface Gateway {
@@ -27,6 +35,8 @@ export interface Gateway {
   stop(reason?: string): Promise<void>;
   readonly store: BookStore;
   readonly metrics: GatewayMetrics;
+  readonly recorder: FlightRecorder | undefined;
+  readonly incidents: IncidentRecorder | undefined;
   port(): number | undefined;
   engine(): HubEngine | undefined;
 }
@@ -54,6 +64,13 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
   const restExchanges = enabled.filter((exchange) => venueAdapter(exchange).restSnapshot !== undefined);
   const metrics = createMetrics({ engine: config.server.engine, version: GATEWAY_VERSION, exchanges: enabled, restExchanges, now });
   const observer: GatewayObserver = createObserver(logger, metrics, { now });
+  const counts = createStatusCounts();
+  const { recorder, incidents } = createRecorders(config, store, deps, now, logger);
+  const observe = (event: GatewayEvent): void => {
+    observer.observe(event);
+    counts.observe(event);
+    incidents?.observe(event);
+  };
   store.addListener({
     bookStateChanged: (view, previous) => observer.observe({ type: 'book_state', exchange: view.exchange,
       symbol: view.symbol, state: view.state, previous, reason: view.reason }),
@@ -70,8 +87,8 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
   let stopping: Promise<void> | undefined;
 
   function createConnector(exchange: ExchangeId): VenueConnector {
-    return new VenueConnector({ adapter: venueAdapter(exchange), config: config.exchanges[exchange], store, observe: observer.observe, metrics,
-      now, random: deps.random });
+    return new VenueConnector({ adapter: venueAdapter(exchange), config: config.exchanges[exchange], store, observe, metrics,
+      now, random: deps.random, recorder });
   }
 
   function status(): Record<string, unknown> {
@@ -81,7 +98,10 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       exchanges[connector.exchange] = rest === undefined ? { connections: connector.status() }
         : { connections: connector.status(), rest };
     }
-    return { version: GATEWAY_VERSION, startedAt: new Date(startedAt).toISOString(), exchanges };
+    return { version: GATEWAY_VERSION, startedAt: new Date(startedAt).toISOString(), exchanges, bookCounts: counts.books(),
+      reconnects: Object.fromEntries(connectors.flatMap((c) => c.connectionIds()
+        .map((id) => [`${c.exchange} ${id}`, counts.reconnects(c.exchange, id)]))),
+      recorder: recorder === undefined ? null : { ...recorder.stats(), incidents: incidents?.bundles().length ?? 0 } };
   }
   let startedAt = 0;
 
@@ -113,6 +133,8 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     server?.announceShutdown();
     await Promise.all(connectors.map((connector) => connector.stop()));
     await server?.stop();
+    await recorder?.stop();
+    await incidents?.stop();
     observer.flush();
     observer.observe({ type: 'shutdown', reason, phase: 'complete' });
   }
@@ -120,6 +142,8 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
   return {
     store,
     metrics,
+    recorder,
+    incidents,
     start: () => {
       if (stopping !== undefined) return Promise.reject(new Error('gateway stopped; create a new one to start again'));
       return (starting ??= doStart());
@@ -128,4 +152,26 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     port: () => boundPort,
     engine: () => engine,
   };
+}
+
+function createRecorders(config: GatewayConfig, store: BookStore, deps: GatewayDeps, now: () => number, logger: Logger): {
+  recorder: FlightRecorder | undefined; incidents: IncidentRecorder | undefined;
+} {
+  const options = config.recorder;
+  if (deps.logDirectory === undefined || (!options.enabled && !options.incidents)) return { recorder: undefined, incidents: undefined };
+  const redacted = redactSecrets(config);
+  const onError = (error: Error): void => logger.warn({ event: 'recorder_error', err: error }, `flight recorder: ${error.message}`);
+  const recorder = new FlightRecorder({
+    record: options.enabled, dir: join(deps.logDirectory, 'recorder'), maxTotalBytes: options.maxTotalBytes,
+    maxFileBytes: options.maxFileBytes, rotateAfterMs: options.rotateAfterMs,
+    windowMs: options.incidents ? options.incidentWindowMs : 0, header: { version: GATEWAY_VERSION, config: redacted }, now,
+    onError,
+  });
+  const incidents = !options.incidents ? undefined : new IncidentRecorder({
+    dir: join(deps.logDirectory, 'incidents'), keep: options.keepIncidents, recorder, store, config: redacted, now, onError,
+    written: (path, incident) => logger.warn({ event: 'incident_bundle', path, exchange: incident.exchange,
+      symbol: incident.symbol, reason: incident.reason }, `${incident.exchange} ${incident.symbol}: incident bundle `
+      + `(${incident.reason}) written to ${path}; replay it with: npm run replay -- ${path}`),
+  });
+  return { recorder, incidents };
 }

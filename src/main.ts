@@ -13,6 +13,14 @@ const EXIT_CONFIG = 2;
 const EXIT_START_FAILED = 1;
 
 async function main(): Promise<void> {
+  const command = process.argv[2];
+  if (command === 'status' || command === 'replay') {
+    // Operator tools: loaded only when asked for, so the daemon's start-up does not pay for them.
+    const code = command === 'status'
+      ? await (await import('./tools/status-command.ts')).runStatusCommand(process.argv.slice(3))
+      : (await import('./tools/replay-command.ts')).runReplayCommand(process.argv.slice(3));
+    process.exit(code);
+  }
   const request = informationRequest(process.argv.slice(2));
   if (request !== undefined) {
     process.stdout.write(request === 'help' ? HELP_TEXT : `market-gateway ${GATEWAY_VERSION}\n`);
@@ -42,7 +50,7 @@ async function main(): Promise<void> {
 
   let gateway;
   try {
-    gateway = createGateway(config, { logger });
+    gateway = createGateway(config, { logger, logDirectory: logs.directory });
     const { port } = await gateway.start();
     logger.info({ event: 'ready', url: `ws://${config.server.host}:${port}/v1/ws` }, `bots connect to ws://${config.server.host}:${port}/v1/ws`);
   } catch (error) {

@@ -29,6 +29,8 @@ export interface StoreListener {
   bookChanged?(view: BookView, change: BookChange): void;
   bookStateChanged?(view: BookView, previous: BookState): void;
   tradesAdded?(key: BookKey, trades: readonly NormalizedTrade[]): void;
+  /** The book as it failed verification, just before it is cleared (incident bundles keep it). */
+  bookFailed?(view: BookView, reason: IntegrityFailureReason): void;
 }
 
 export type IntegrityFailureReason = Extract<BookStatusReason, 'checksum_mismatch' | 'crossed_book' | 'malformed_frame'>;
@@ -190,6 +192,7 @@ export class BookStore {
   }
 
   private fail(entry: BookEntry, result: Extract<ApplyResult, { ok: false }>): ApplyResult {
+    for (const listener of this.listeners) listener.bookFailed?.(entry, result.reason);
     entry.book.clear();
     entry.verifiedChecksum = undefined;
     entry.version++;

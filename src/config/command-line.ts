@@ -25,6 +25,10 @@ ${USAGE}
   --help, -h            print this help and exit
   --version, -V         print the version and exit
 
+Operator tools (they do not start a gateway):
+  status [--url <base> | --config <file.json>] [--once]   live status view of a running gateway
+  replay <recording or incident bundle> [--json]          play a flight recording back through the adapters
+
 Every key can also be set by an MGW_* environment variable named after its path
 (server.port -> MGW_SERVER_PORT, exchanges.kraken.symbols -> MGW_EXCHANGES_KRAKEN_SYMBOLS).
 The configuration reference (every key, its default and meaning) is in README.md, section "Configuration".

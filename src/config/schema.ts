@@ -16,7 +16,7 @@
 import type convict from 'convict';
 import { EXCHANGE_IDS, venueAdapters } from '../exchanges/registry.ts';
 import { FORMAT, registerFormats } from './formats.ts';
-import { int, leaf, MIB, oneOf } from './schema-leaves.ts';
+import { bool, int, leaf, MIB, MS_DAY, MS_HOUR, oneOf } from './schema-leaves.ts';
 import type { GatewayConfig } from './types.ts';
 import { venueSchema } from './venue-schema.ts';
 
@@ -60,6 +60,19 @@ function buildSchema(): convict.Schema<GatewayConfig> {
         + 'log); pretty; json; off.'),
       stdoutLevel: oneOf(['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const, 'info',
         'Lowest level written to stdout (the files follow logging.level).'),
+    },
+    recorder: {
+      enabled: bool(true, 'Flight recorder: every raw upstream frame and REST answer with its receive time, gzip NDJSON '
+        + 'in <log directory>/recorder (npm run replay plays it back).'),
+      maxTotalBytes: int(512 * MIB, 'Recordings kept, in compressed bytes; the oldest files are deleted beyond it.',
+        { min: MIB, max: 1_048_576 * MIB }),
+      maxFileBytes: int(64 * MIB, 'Start a new recording file at this compressed size.', { min: 65_536, max: 4_096 * MIB }),
+      rotateAfterMs: int(MS_HOUR, 'Start a new recording file after this long.', { min: 1_000, max: MS_DAY }),
+      incidents: bool(true, 'On a checksum mismatch, sequence gap or crossed book, write an incident bundle (the '
+        + 'connection\'s last frames, the book before and after, the reason, the config) to <log directory>/incidents.'),
+      incidentWindowMs: int(60_000, 'How far back an incident bundle reaches (frames of that connection).',
+        { min: 1_000, max: 600_000 }),
+      keepIncidents: int(100, 'Incident bundles kept; the oldest are deleted beyond it.', { min: 1, max: 100_000 }),
     },
   };
 }

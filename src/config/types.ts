@@ -91,6 +91,16 @@ export interface LoggingConfig {
   readonly stdoutLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 }
 
+export interface RecorderConfig {
+  readonly enabled: boolean;
+  readonly maxTotalBytes: number;
+  readonly maxFileBytes: number;
+  readonly rotateAfterMs: number;
+  readonly incidents: boolean;
+  readonly incidentWindowMs: number;
+  readonly keepIncidents: number;
+}
+
 export interface GatewayConfig {
   readonly server: ServerConfig;
   /** One entry per registered venue (src/exchanges/registry.ts). */
@@ -99,6 +109,7 @@ export interface GatewayConfig {
     readonly tradeBufferSize: number;
   };
   readonly logging: LoggingConfig;
+  readonly recorder: RecorderConfig;
 }
 
 export type VenueConfigs = GatewayConfig['exchanges'];

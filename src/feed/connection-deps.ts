@@ -4,6 +4,7 @@ import type { BookStore } from '../book/book-store.ts';
 import type { VenueConfig } from '../config/types.ts';
 import type { ExchangeId } from '../exchanges/registry.ts';
 import type { VenueAdapter } from '../exchanges/types.ts';
+import type { FrameRecorder } from '../observability/flight-recorder.ts';
 import type { ConnectBudget } from './connect-budget.ts';
 import type { FeedMetrics, FeedObserver } from './feed-events.ts';
 import type { RestSnapshotSource } from './rest-snapshot-source.ts';
@@ -19,6 +20,8 @@ export interface VenueDeps {
   readonly random?: () => number;
   /** REST depth snapshots, one source per venue (its weight limit is per IP). */
   readonly snapshots?: RestSnapshotSource;
+  /** The flight recorder: every frame a session sees, with its receive time. */
+  readonly recorder?: FrameRecorder;
 }
 
 export interface UpstreamConnectionDeps extends VenueDeps {

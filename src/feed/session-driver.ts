@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { applyVenueEvent } from '../book/book-sync.ts';
 import type { BookStatusReason } from '../core/model.ts';
 import type { SessionAction, SessionOutput, VenueEvent, VenueSession } from '../exchanges/types.ts';
+import type { FrameTap } from '../observability/flight-recorder.ts';
 import type { ReconnectCause } from './reconnect-policy.ts';
 import type { RestSnapshotSource } from './rest-snapshot-source.ts';
 import type { ResyncBudget, ResyncVerdict } from './resync-budget.ts';
@@ -63,6 +64,7 @@ export class SessionDriver {
   private over = false;
   /** A frame's remaining work (SessionOutput.next) and the frames that arrived meanwhile, in order. */
   private readonly slices: FrameSlices;
+  private tap: FrameTap | undefined;
 
   constructor(private readonly deps: SessionDriverDeps) {
     const { config, symbols } = deps;
@@ -86,6 +88,8 @@ export class SessionDriver {
 
   opened(): void {
     const now = this.receivedAt = this.deps.now();
+    this.tap = this.deps.recorder?.openSocket({ exchange: this.deps.exchange, connection: this.deps.id,
+      symbols: this.deps.symbols, config: this.deps.config }, now);
     booksOnOpen(this.deps.store, this.deps.exchange, this.deps.symbols);
     this.lastDataAt = now;
     this.silence.restart(now);
@@ -117,6 +121,8 @@ export class SessionDriver {
   private frameNow(text: string, bytes: number): SessionOutput['next'] {
     const started = performance.now();
     this.receivedAt = this.frameReceivedAt = this.deps.now();
+    // Recorded as the session sees it: after frames queued behind a split one, with the time it runs.
+    this.tap?.frame(text, this.receivedAt);
     const next = this.runSlice(this.session.onFrame(text, this.receivedAt));
     if (next === undefined) this.deps.metrics.frameReceived(this.deps.exchange, bytes, (performance.now() - started) / 1000);
     return next;
@@ -181,6 +187,8 @@ export class SessionDriver {
   /** The socket is gone: unless a successor feeds them, its books can no longer be trusted. Bots are told why. */
   ended(how: SocketEnd, cause: ReconnectCause): void {
     this.over = true;
+    this.tap?.closed(this.deps.now(), how, cause);
+    this.tap = undefined;
     booksOnEnd(this.deps.store, this.deps.exchange, this.deps.symbols, how, cause);
     // Snapshots asked for on this socket would be dropped on arrival: do not spend REST weight on them. A retired
     // socket's books are fed by its successor, whose requests may be the ones in flight.
