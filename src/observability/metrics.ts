@@ -36,6 +36,8 @@ export const RESYNC_REASONS: readonly BookStatusReason[] = [...INTEGRITY_REASONS
 export const RECONNECT_REASONS = ['closed', 'error', 'handshake_rejected', 'rate_limited', 'maintenance', 'stale_data',
   'pong_timeout', 'subscribe_timeout', 'snapshot_timeout', 'resync_budget', 'requested'] as const;
 
+const LINT_FAILING_DEFAULTS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
+
 /** A code from another module becomes a label only if it looks like one; anything else is "other". */
 export function boundedLabel(value: string): string {
   return /^[a-z][a-z0-9_]{0,47}$/.test(value) ? value : 'other';
@@ -201,7 +203,12 @@ function createInstruments(registry: Registry, lastDataAt: ReadonlyMap<ExchangeI
 
 export function createMetrics(options: MetricsOptions): GatewayMetrics {
   const registry = new Registry();
-  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
+  if (options.defaultMetrics ?? true) {
+    collectDefaultMetrics({ register: registry });
+    // Gauges named *_total break the exposition conventions (`promtool check metrics`); nodejs_active_handles,
+    // nodejs_active_requests and nodejs_active_resources carry the same counts by type.
+    for (const name of LINT_FAILING_DEFAULTS) registry.removeSingleMetric(name);
+  }
   const lastDataAt = new Map<ExchangeId, number[]>(ALL_EXCHANGES.map((id) => [id, []]));
   const now = options.now ?? Date.now;
   // Frame and byte counts are plain numbers on the hot path (prom-client hashes labels on every inc); the counters
