@@ -54,3 +54,15 @@ leg_summary() {
   printf 'leg %s: %s, %d s, %s; %s\n' "$LEG" "$(test_counts "$log")" "$(( $(date +%s) - started ))" "$verdict" \
     "${platform:-platform unknown}"
 }
+
+# Debian packages the operations tests need on the host leg: prometheus (prometheus, promtool) and systemd
+# (systemd-analyze). Installed with apt-get when a binary is missing; the leg then requires them (REQUIRE_*=1).
+ensure_ops_tools() {
+  local missing=()
+  command -v prometheus >/dev/null && command -v promtool >/dev/null || missing+=(prometheus)
+  command -v systemd-analyze >/dev/null || missing+=(systemd)
+  [[ ${#missing[@]} -eq 0 ]] && return 0
+  say "installing ${missing[*]} from Debian's packages (the operations tests need them)"
+  apt-get update -q >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+}
