@@ -25,7 +25,7 @@ interface Sample {
 }
 
 /** The shipped prometheus.yml with the target moved to the test gateway, a 1 s scrape and the rules by absolute path. */
-export function testScrapeConfig(shipped: string, target: string, rulesPath: string): string {
+function testScrapeConfig(shipped: string, target: string, rulesPath: string): string {
   const text = shipped
     .replace('"127.0.0.1:8787"', `"${target}"`)
     .replace(/scrape_interval: \d+s\n(\s+)scrape_timeout: \d+s/, 'scrape_interval: 1s\n$1scrape_timeout: 1s')
