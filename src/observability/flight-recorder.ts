@@ -99,9 +99,12 @@ export class FlightRecorder implements FrameRecorder {
     this.push(openLine);
     const prefix = `{"t":`;
     const middle = `,"s":${serial},"f":`;
+    const escapedMiddle = `,"s":${serial},"F":`;
     return {
       frame: (text, receivedAt) => {
-        const line = `${prefix}${receivedAt}${middle}${JSON.stringify(text)}}\n`;
+        // The frame verbatim (JSON.stringify would cost 0.7 µs a frame); escaped only if it would break the line.
+        const line = text.indexOf('\n') === -1 && text.indexOf('\r') === -1
+          ? `${prefix}${receivedAt}${middle}${text}}\n` : `${prefix}${receivedAt}${escapedMiddle}${JSON.stringify(text)}}\n`;
         this.frames++;
         this.bytesIn += line.length;
         ring?.push(line, receivedAt);
@@ -144,7 +147,8 @@ export class FlightRecorder implements FrameRecorder {
     this.pendingBytes += line.length;
   }
 
-  private flush(): void {
+  /** Hands what is buffered to the gzip stream (normally on its timer; public for the cost measurement). */
+  flush(): void {
     if (this.dropped > 0) {
       this.pending.push(`${JSON.stringify({ k: 'dropped', t: this.options.now(), frames: this.dropped })}\n`);
       this.dropped = 0;

@@ -9,7 +9,7 @@ import type { FeedEvent, FeedMetrics } from '../feed/feed-events.ts';
 import type { ReconnectCause } from '../feed/reconnect-policy.ts';
 import { ResyncBudget } from '../feed/resync-budget.ts';
 import { SessionDriver } from '../feed/session-driver.ts';
-import type { IncidentRecord, OpenRecord, RecordLine } from '../observability/recording-format.ts';
+import { parseRecordLine, type IncidentRecord, type OpenRecord } from '../observability/recording-format.ts';
 
 export interface ReplayVerdict {
   readonly at: number;
@@ -89,11 +89,9 @@ export function replayLines(lines: Iterable<string>): ReplayResult {
   for (const text of lines) {
     lineNumber++;
     if (text.trim() === '') continue;
-    let record: RecordLine;
-    try {
-      record = JSON.parse(text) as RecordLine;
-    } catch {
-      problems.push(`line ${lineNumber}: not JSON (a file cut short?)`);
+    const record = parseRecordLine(text);
+    if (record === undefined) {
+      problems.push(`line ${lineNumber}: not a record (a file cut short?)`);
       continue;
     }
     if ('t' in record && typeof record.t === 'number') clock = record.t;
