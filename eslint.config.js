@@ -17,7 +17,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/exchanges/**/*.ts', 'src/book/**/*.ts', 'src/server/protocol.ts', 'src/server/serializers.ts', 'src/server/book-window.ts', 'src/core/**/*.ts'],
+    files: ['src/exchanges/**/*.ts', 'src/book/**/*.ts', 'src/server/protocol.ts', 'src/server/serializers.ts', 'src/server/book-window.ts', 'src/core/**/*.ts',
+      'src/tools/status-view.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: ioModules.map((name) => ({ name, message: 'Pure code: no I/O here (src/README.md, convention 2).' })) }],
       'no-restricted-globals': ['error',

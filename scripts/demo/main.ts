@@ -58,7 +58,8 @@ try {
 } catch (error) {
   logs = await refuse(`logging.dir: ${(error as Error).message}`);
 }
-const gateway = createGateway(config, { logger: logs.logger });
+// With the log directory the flight recorder runs: each injected integrity fault leaves an incident bundle there.
+const gateway = createGateway(config, { logger: logs.logger, logDirectory: logs.directory });
 const { port } = await gateway.start().catch(async (error: unknown) => {
   await gateway.stop('start_failed');
   await logs.close();
@@ -106,7 +107,8 @@ const tty = process.stdout.isTTY === true;
 const render = (): void => {
   const header = `market-gateway demo — bots: ws://127.0.0.1:${port}/v1/ws  engine: ${gateway.engine()}  simulators: ${sim.url} `
     + `${binanceSim.url} (REST ${binanceSim.restUrl}) ${coinbaseSim.url}\n`
-    + `status: http://127.0.0.1:${port}/v1/status  metrics: http://127.0.0.1:${port}/metrics  logs: ${logs.directory}\n`;
+    + `status: http://127.0.0.1:${port}/v1/status (npm run status -- --url http://127.0.0.1:${port})  metrics: `
+    + `http://127.0.0.1:${port}/metrics  logs, recordings, incident bundles: ${logs.directory}\n`;
   const body = `${header}\n${bot.render()}\n\n${faultLog.slice(-3).join('\n')}\n`;
   process.stdout.write(tty ? `\x1b[2J\x1b[H${body}` : `${body}\n`);
 };
