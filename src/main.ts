@@ -16,10 +16,16 @@ async function main(): Promise<void> {
   const command = process.argv[2];
   if (command === 'status' || command === 'replay') {
     // Operator tools: loaded only when asked for, so the daemon's start-up does not pay for them.
-    const code = command === 'status'
-      ? await (await import('./tools/status-command.ts')).runStatusCommand(process.argv.slice(3))
-      : (await import('./tools/replay-command.ts')).runReplayCommand(process.argv.slice(3));
-    process.exit(code);
+    try {
+      process.exitCode = command === 'status'
+        ? await (await import('./tools/status-command.ts')).runStatusCommand(process.argv.slice(3))
+        : (await import('./tools/replay-command.ts')).runReplayCommand(process.argv.slice(3));
+    } catch (error) {
+      const usage = command === 'status' ? (await import('./tools/status-command.ts')).STATUS_USAGE : '';
+      process.stderr.write(`market-gateway ${command}: ${(error as Error).message}\n${usage === '' ? '' : `${usage}\n`}`);
+      process.exitCode = EXIT_CONFIG;
+    }
+    return;
   }
   const request = informationRequest(process.argv.slice(2));
   if (request !== undefined) {
