@@ -1,14 +1,14 @@
 // createGateway(config, deps) → { start(), stop() }: the one composition of store, connectors, downstream
 // server and observability. Used by main.ts, the demo and the integration tests alike.
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pino, { type Logger } from 'pino';
 import { BookStore } from './book/book-store.ts';
 import type { GatewayConfig } from './config/types.ts';
 import { EXCHANGE_IDS, type ExchangeId, venueAdapter } from './exchanges/registry.ts';
 import { VenueConnector } from './feed/venue-connector.ts';
-import { join } from 'node:path';
 import { redactSecrets } from './config/redact.ts';
-import { createStatusCounts } from './observability/book-counts.ts';
+import { createStatusCounts } from './observability/status-counts.ts';
 import { FlightRecorder } from './observability/flight-recorder.ts';
 import type { GatewayEvent } from './observability/gateway-events.ts';
 import { createObserver, type GatewayObserver } from './observability/observer.ts';
