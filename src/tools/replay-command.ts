@@ -28,6 +28,12 @@ export function formatReplay(file: string, result: ReplayResult): string {
     out.push(`incident: ${incident.exchange} ${incident.symbol} ${incident.reason} at ${incident.at} (conn ${incident.connection}): `
       + `${incident.message}`);
     out.push(`replayed verdict: ${same === undefined ? 'NOT reproduced' : `${same.reason} at ${iso(same.at)}: reproduced`}`);
+    if (same !== undefined && incident.bookBefore !== null && same.bookBefore !== null) {
+      const identical = JSON.stringify([same.bookBefore.bids, same.bookBefore.asks])
+        === JSON.stringify([incident.bookBefore.bids, incident.bookBefore.asks]);
+      out.push(`book before the failing frame: ${identical ? 'identical to the gateway\'s' : 'DIFFERS from the gateway\'s'} `
+        + `(${incident.bookBefore.bids.length}/${incident.bookBefore.asks.length} levels)`);
+    }
   }
   out.push('', result.verdicts.length === 0 ? 'verdicts: none (every book verified)' : 'verdicts:');
   for (const v of result.verdicts) out.push(`  ${iso(v.at)}  ${v.exchange} ${v.symbol}  ${v.reason}  ${v.message}`);

@@ -17,6 +17,8 @@ export interface ReplayVerdict {
   readonly symbol: string;
   readonly reason: string;
   readonly message: string;
+  /** The replayed book's levels as of its last verified change before this verdict. */
+  readonly bookBefore: { readonly bids: readonly LevelText[]; readonly asks: readonly LevelText[] } | null;
 }
 
 export interface ReplayBook {
@@ -54,12 +56,17 @@ export function replayLines(lines: Iterable<string>): ReplayResult {
   let droppedFrames = 0;
   let sockets = 0;
 
+  // Each book as of its last verified change, like the gateway's incident recorder keeps it.
+  const lastGood = new Map<string, ReplayVerdict['bookBefore']>();
+  store.addListener({ bookChanged: (view) => lastGood.set(`${view.exchange} ${view.symbol}`,
+    { bids: view.book.topLevels('bids', view.depth), asks: view.book.topLevels('asks', view.depth) }) });
+  const verdict = (exchange: string, symbol: string, reason: string, message: string): void => {
+    verdicts.push({ at: clock, exchange, symbol, reason, message, bookBefore: lastGood.get(`${exchange} ${symbol}`) ?? null });
+  };
   const observe = (event: FeedEvent): void => {
-    if (event.type === 'integrity_failure') {
-      verdicts.push({ at: clock, exchange: event.exchange, symbol: event.symbol, reason: event.reason, message: event.message });
-    } else if (event.type === 'resync' && event.reason === 'sequence_gap') {
-      verdicts.push({ at: clock, exchange: event.exchange, symbol: event.symbol, reason: event.reason,
-        message: `sequence gap on ${event.exchange} ${event.symbol}` });
+    if (event.type === 'integrity_failure') verdict(event.exchange, event.symbol, event.reason, event.message);
+    else if (event.type === 'resync' && event.reason === 'sequence_gap') {
+      verdict(event.exchange, event.symbol, event.reason, `sequence gap on ${event.exchange} ${event.symbol}`);
     }
   };
 

@@ -66,5 +66,6 @@ describe('flight recorder on Binance', () => {
     assert.equal(result.incident!.symbol, 'BTC/USDT');
     assert.equal(result.incident!.bookBefore!.state, 'live');
     assert.deepEqual(result.verdicts.map((v) => [v.exchange, v.symbol, v.reason]), [['binance', 'BTC/USDT', 'sequence_gap']]);
+    assert.deepEqual(result.verdicts[0]!.bookBefore, { bids: result.incident!.bookBefore!.bids, asks: result.incident!.bookBefore!.asks });
   });
 });

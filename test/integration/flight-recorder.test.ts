@@ -72,8 +72,11 @@ describe('flight recorder', () => {
     assert.equal(incident.bookAfter!.asks.length, 25, 'the book the failing frame produced');
     assert.equal(JSON.stringify(incident.config).includes('"exchanges"'), true);
     assert.equal(result.verdicts.length, 1);
-    assert.deepEqual({ ...result.verdicts[0], at: 0 }, { at: 0, exchange: 'kraken', symbol: 'BTC/USD',
-      reason: 'checksum_mismatch', message: incident.message });
+    const { at: _at, bookBefore, ...verdict } = result.verdicts[0]!;
+    assert.deepEqual(verdict, { exchange: 'kraken', symbol: 'BTC/USD', reason: 'checksum_mismatch', message: incident.message });
+    assert.deepEqual(bookBefore, { bids: incident.bookBefore!.bids, asks: incident.bookBefore!.asks },
+      'the replay rebuilt exactly the book the gateway held before the failing frame');
+    assert.match(formatReplay(bundle, result), /book before the failing frame: identical to the gateway's \(25\/25 levels\)/);
     assert.match(formatReplay(bundle, result), /replayed verdict: checksum_mismatch at .*: reproduced/);
   });
 });

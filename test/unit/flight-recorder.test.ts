@@ -122,4 +122,18 @@ describe('FlightRecorder files', () => {
     assert.deepEqual(dropped, { k: 'dropped', t: 5_000, frames: stats.droppedFrames });
     assert.equal(records.filter((record) => record?.k === undefined).length, 1_000 - stats.droppedFrames);
   });
+
+  it('with recorder.enabled false writes nothing but still keeps the rings for incident bundles', async () => {
+    let now = 0;
+    const { recorder: r, dir } = recorder({ now: () => now, record: false, windowMs: 10_000 });
+    const tap = r.openSocket({ exchange: 'kraken', connection: 3, symbols: ['BTC/USD'], config: KRAKEN }, now);
+    now = 500;
+    tap.frame(FRAME, now);
+    r.flush();
+    await r.stop();
+    assert.deepEqual(readdirSync(dir), []);
+    const recent = r.recentLines('kraken', 3, now)!;
+    assert.equal(recent.fromOpen, true);
+    assert.deepEqual(recent.lines.map((line) => parseRecordLine(line)?.k ?? 'frame'), ['open', 'frame']);
+  });
 });
