@@ -39,6 +39,18 @@ describe('compiled production start', () => {
     assert.ok(existsSync(`${ROOT}dist/main.js`), 'dist/main.js exists: run `npm ci` or `npm run build`');
   });
 
+  it('`npm start` answers from the build (--version)', { timeout: 30_000 }, async () => {
+    const npm = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      const child = spawn('npm', ['start', '--silent', '--', '--version'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'],
+        shell: process.platform === 'win32' });
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+      child.once('exit', (code) => resolve({ code, stdout }));
+    });
+    assert.equal(npm.code, 0);
+    assert.match(npm.stdout, /^market-gateway \d+\.\d+\.\d+\n$/);
+  });
+
   it('dist/ imports .js only (no TypeScript at run time)', () => {
     const compiled = files(`${ROOT}dist`, '.js');
     assert.ok(compiled.length >= 100, `${compiled.length} compiled modules`);
