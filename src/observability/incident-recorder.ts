@@ -37,6 +37,8 @@ export class IncidentRecorder {
   private readonly lastGood = new Map<string, BookCopy>();
   private readonly failed = new Map<string, BookCopy>();
   private readonly lastBundleAt = new Map<string, number>();
+  /** A connection-wide break (Coinbase) resyncs every book of the connection at once: one bundle tells it. */
+  private readonly lastConnectionBundleAt = new Map<string, number>();
   private readonly writes = new Set<Promise<void>>();
   private readonly paths: string[] = [];
   private readonly detach: () => void;
@@ -69,10 +71,13 @@ export class IncidentRecorder {
   private capture(exchange: BookView['exchange'], connection: number, symbol: string, reason: string, message: string): void {
     const key = `${exchange} ${symbol}`;
     const now = this.options.now();
+    const connectionKey = `${exchange} ${connection} ${reason}`;
     if (now - (this.lastBundleAt.get(key) ?? -Infinity) < PER_BOOK_INTERVAL_MS) return;
+    if (this.lastConnectionBundleAt.get(connectionKey) === now) return;
     const recent = this.options.recorder.recentLines(exchange, connection, now);
     if (recent === undefined) return;
     this.lastBundleAt.set(key, now);
+    this.lastConnectionBundleAt.set(connectionKey, now);
     const view = this.options.store.get(exchange, symbol);
     const incident: IncidentRecord = {
       k: 'incident', v: RECORDING_VERSION, at: new Date(now).toISOString(), exchange, connection, symbol, reason, message,

@@ -9,6 +9,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { BookState, BookStatusReason } from '../core/model.ts';
 import { EXCHANGE_IDS, type ExchangeId } from '../exchanges/registry.ts';
+import type { ReconnectCause } from '../feed/reconnect-policy.ts';
 import { FrameTimingHistogram } from './frame-timing.ts';
 
 export const CONNECTION_STATES = ['idle', 'connecting', 'subscribing', 'live', 'backoff', 'stopped'] as const;
@@ -34,7 +35,10 @@ export const RESYNC_REASONS: readonly BookStatusReason[] = [...INTEGRITY_REASONS
   'maintenance', 'connection_lost', 'subscribe_failed'];
 /** The `reason` values of mgw_upstream_reconnects_total, all present from start-up (ReconnectCause but `initial`). */
 export const RECONNECT_REASONS = ['closed', 'error', 'handshake_rejected', 'rate_limited', 'maintenance', 'stale_data',
-  'pong_timeout', 'subscribe_timeout', 'snapshot_timeout', 'resync_budget', 'requested'] as const;
+  'pong_timeout', 'subscribe_timeout', 'snapshot_timeout', 'resync_budget', 'resync_connection', 'requested'] as const;
+/** Compile-time check: a new ReconnectCause must be added above (or the build fails here). */
+const _everyReconnectReason: Exclude<ReconnectCause, 'initial' | (typeof RECONNECT_REASONS)[number]> extends never
+  ? true : never = true;
 
 const LINT_FAILING_DEFAULTS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
 

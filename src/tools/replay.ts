@@ -78,7 +78,7 @@ export function replayLines(lines: Iterable<string>): ReplayResult {
     const adapter = venueAdapter(record.x);
     for (const symbol of record.symbols) {
       store.register(record.x, symbol, { depth: record.config.bookDepth, checksum: adapter.bookChecksum,
-        checksumLevels: adapter.bookChecksumLevels });
+        checksumLevels: adapter.bookChecksumLevels, exactPrefix: adapter.wholeBook });
     }
     sockets++;
     const driver = new SessionDriver({
@@ -86,12 +86,18 @@ export function replayLines(lines: Iterable<string>): ReplayResult {
       symbols: record.symbols, snapshots: undefined, now: () => clock,
       resyncBudget: new ResyncBudget({ ...record.config, escalate: adapter.resyncEscalatesToReconnect ?? true }),
       venue: { degraded: false }, send: noop, end: noop, healthy: noop, live: noop, serverShutdown: noop,
-      handoverComplete: noop,
+      handoverComplete: noop, defer: (work) => deferred.push(work),
     });
     drivers.set(record.s, driver);
     driver.opened();
   };
 
+  // A frame whose work the session split across turns (a multi-MB snapshot) runs to its end before the next line,
+  // as if the gateway had read nothing else meanwhile; its frames queued behind it were recorded after it anyway.
+  const deferred: (() => void)[] = [];
+  const drain = (): void => {
+    for (let work = deferred.shift(); work !== undefined; work = deferred.shift()) work();
+  };
   let lineNumber = 0;
   for (const text of lines) {
     lineNumber++;
@@ -108,6 +114,7 @@ export function replayLines(lines: Iterable<string>): ReplayResult {
         if (driver === undefined) continue;
         frames++;
         driver.frame(record.f, Buffer.byteLength(record.f));
+        drain();
         break;
       }
       case 'open':

@@ -36,9 +36,9 @@ describe('config examples', () => {
     });
   }
 
-  it('local.example.json names all three venues (Coinbase off: its adapter is not on main yet)', () => {
+  it('local.example.json enables all three venues', () => {
     const config = load('local.example.json');
-    assert.deepEqual(enabledVenues(config), ['kraken', 'binance']);
+    assert.deepEqual(enabledVenues(config), ['kraken', 'binance', 'coinbase']);
     assert.deepEqual(config.exchanges.coinbase.symbols, ['BTC/USD', 'ETH/USD']);
   });
 
