@@ -7,8 +7,8 @@ import type { LevelText } from '../core/model.ts';
 import { EXCHANGE_IDS, venueAdapter } from '../exchanges/registry.ts';
 import type { FeedEvent, FeedMetrics } from '../feed/feed-events.ts';
 import type { ReconnectCause } from '../feed/reconnect-policy.ts';
-import { ResyncBudget } from '../feed/resync-budget.ts';
-import { SessionDriver } from '../feed/session-driver.ts';
+import { createSessionDriver } from '../feed/driver-harness.ts';
+import type { SessionDriver } from '../feed/session-driver.ts';
 import { parseRecordLine, type IncidentRecord, type OpenRecord } from '../observability/recording-format.ts';
 
 export interface ReplayVerdict {
@@ -43,7 +43,6 @@ export interface ReplayResult {
 }
 
 const NO_METRICS: FeedMetrics = { frameReceived: () => undefined, dataReceived: () => undefined };
-const noop = (): void => undefined;
 
 export function replayLines(lines: Iterable<string>): ReplayResult {
   const store = new BookStore({ tradeBufferSize: 1_000 });
@@ -81,15 +80,10 @@ export function replayLines(lines: Iterable<string>): ReplayResult {
         checksumLevels: adapter.bookChecksumLevels, exactPrefix: adapter.wholeBook });
     }
     sockets++;
-    const driver = new SessionDriver({
-      adapter, config: record.config, store, observe, metrics: NO_METRICS, exchange: record.x, id: record.c,
-      symbols: record.symbols, snapshots: undefined, now: () => clock,
-      resyncBudget: new ResyncBudget({ ...record.config, escalate: adapter.resyncEscalatesToReconnect ?? true }),
-      venue: { degraded: false }, send: noop, end: noop, healthy: noop, live: noop, serverShutdown: noop,
-      handoverComplete: noop, defer: (work) => deferred.push(work),
-    });
-    drivers.set(record.s, driver);
-    driver.opened();
+    drivers.set(record.s, createSessionDriver({
+      adapter, config: record.config, store, observe, metrics: NO_METRICS, id: record.c, symbols: record.symbols,
+      now: () => clock, defer: (work) => deferred.push(work),
+    }));
   };
 
   // A frame whose work the session split across turns (a multi-MB snapshot) runs to its end before the next line,
