@@ -1,5 +1,5 @@
 # Installs market-gateway as a Windows service with WinSW, the service wrapper shipped inside the npm package
-# node-windows (fetched with npm, nothing else to download). The service runs the compiled daemon with node.exe
+# node-windows (WinSW 1.17, fetched with npm, nothing else to download). The service runs the compiled daemon with node.exe
 # directly (no npm, no TypeScript loader), starts with Windows, restarts 2 s after a failure, and is stopped with
 # Ctrl+C so the gateway shuts down gracefully (bots get status shutting_down).
 # Run in an elevated PowerShell from the repository root after `npm ci` (which compiles dist\).
@@ -39,7 +39,6 @@ $xml = @"
   <arguments>"$main" --config "$config"</arguments>
   <workingdirectory>$root</workingdirectory>
   <startmode>Automatic</startmode>
-  <delayedAutoStart>true</delayedAutoStart>
   <onfailure action="restart" delay="2 sec"/>
   <onfailure action="restart" delay="10 sec"/>
   <onfailure action="restart" delay="60 sec"/>
