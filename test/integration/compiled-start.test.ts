@@ -19,8 +19,11 @@ function files(dir: string, suffix: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith(suffix)).sort();
 }
 
+/** As a service runs it: only PATH (CI's own MGW_* variables would be rejected by the config loader). */
+const SERVICE_ENV = { PATH: process.env.PATH ?? '' };
+
 function run(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...args], { cwd: ROOT, env: SERVICE_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
@@ -41,7 +44,7 @@ describe('compiled production start', () => {
 
   it('`npm start` answers from the build (--version)', { timeout: 30_000 }, async () => {
     const npm = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
-      const child = spawn('npm', ['start', '--silent', '--', '--version'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'],
+      const child = spawn('npm', ['start', '--silent', '--', '--version'], { cwd: ROOT, env: SERVICE_ENV, stdio: ['ignore', 'pipe', 'ignore'],
         shell: process.platform === 'win32' });
       let stdout = '';
       child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
@@ -67,7 +70,7 @@ describe('compiled production start', () => {
     const logDir = join(mkdtempSync(join(tmpdir(), 'mgw-compiled-')), 'logs');
     const { path } = writeTempConfig({ server: { port }, exchanges: { kraken: { url: sim.url, symbols: ['BTC/USD'] } },
       logging: { dir: logDir, stdout: 'off' } });
-    const child = spawn(process.execPath, ['dist/main.js', '--config', path], { cwd: ROOT, stdio: 'ignore' });
+    const child = spawn(process.execPath, ['dist/main.js', '--config', path], { cwd: ROOT, env: SERVICE_ENV, stdio: 'ignore' });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     try {
       const probe = await run(['dist/main.js', 'status', '--config', path, '--wait-healthy', '30']);
