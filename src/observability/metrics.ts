@@ -295,6 +295,7 @@ export function createMetrics(options: MetricsOptions): GatewayMetrics {
     },
     registerConnection(exchange, connection) {
       this.setConnectionState(exchange, connection, 'idle');
+      m.circuitOpen.set({ exchange, connection: String(connection) }, 0);
     },
     setRestPausedUntil(exchange, untilMs) {
       restPausedUntil.set(exchange, Math.max(untilMs, restPausedUntil.get(exchange) ?? 0));

@@ -10,6 +10,7 @@ interface ConnectionStatus {
   readonly lastDataAt?: string | null;
   readonly unreachable?: string | null;
   readonly lastClose?: string | null;
+  readonly circuitOpen?: boolean;
 }
 
 interface BookStatus {
@@ -95,7 +96,7 @@ export function renderStatus(status: StatusDocument, options: { readonly now: nu
     for (const c of connections) {
       const reconnects = status.reconnects?.[`${venue} ${c.connection}`] ?? 0;
       connectionRows.push([cell(venue), cell(`${c.connection ?? '?'}${c.leg === undefined ? '' : ` ${c.leg}`}`),
-        stateCell(c.state ?? '?'), cell(since(c.connectedAt, now)), cell(since(c.lastDataAt, now)), countCell(reconnects),
+        c.circuitOpen === true ? cell(`${c.state ?? '?'} (circuit open)`, RED) : stateCell(c.state ?? '?'), cell(since(c.connectedAt, now)), cell(since(c.lastDataAt, now)), countCell(reconnects),
         cell(c.symbols?.length ?? 0), cell(c.unreachable ?? c.lastClose ?? '')]);
     }
   }

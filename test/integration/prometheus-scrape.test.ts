@@ -95,7 +95,7 @@ describe('real Prometheus scrapes the gateway', { skip: prometheus.skip || promt
     const response = await fetch(`${api}/api/v1/rules`);
     const body = await response.json() as { data: { groups: { rules: { name: string; state: string }[] }[] } };
     const rules = body.data.groups.flatMap((group) => group.rules);
-    assert.equal(rules.length, 15);
+    assert.equal(rules.length, 16);
     assert.deepEqual(rules.filter((rule) => rule.state === 'firing').map((rule) => rule.name), []);
   });
 

@@ -65,12 +65,15 @@ describe('status view against a live gateway', () => {
 
   it('colours states on a terminal and counts integrity failures', async () => {
     const status = await (await fetch(`${url}/v1/status`)).json() as StatusDocument;
+    const kraken = status.exchanges!.kraken!;
     const withFailures: StatusDocument = { ...status, bookCounts: { 'kraken BTC/USD':
-      { resyncs: 2, checksumMismatches: 1, sequenceGaps: 0, crossedBooks: 1 } } };
+      { resyncs: 2, checksumMismatches: 1, sequenceGaps: 0, crossedBooks: 1 } },
+      exchanges: { ...status.exchanges, kraken: { connections: [{ ...kraken.connections![0]!, state: 'backoff', circuitOpen: true }] } } };
     const text = renderStatus(withFailures, { now: Date.now(), color: true, url });
     const plain = text.replaceAll(`${ESC}[0m`, '').replaceAll(`${ESC}[31m`, '<red>').replaceAll(`${ESC}[32m`, '<green>');
     assert.match(plain, /kraken\s+BTC\/USD\s+<green>live\s+snapshot\s+2\s+<red>1\s+0\s+<red>1/);
-    assert.match(plain, /^kraken\s+1\s+<green>live/m);
+    assert.match(plain, /^kraken\s+1\s+<red>backoff \(circuit open\)/m);
+    assert.match(plain, /^binance\s+1\s+<green>live/m);
   });
 
   it('says so and exits 1 when no gateway answers', async () => {

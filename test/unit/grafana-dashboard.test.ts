@@ -50,7 +50,7 @@ describe('Grafana dashboard', () => {
     for (const metric of ['mgw_upstream_connection_state', 'mgw_upstream_seconds_since_last_data', 'mgw_book_state',
       'mgw_book_resyncs_total', 'mgw_upstream_frames_received_total', 'mgw_client_messages_sent_total',
       'mgw_frame_processing_seconds_bucket', 'mgw_clients_connected', 'nodejs_eventloop_lag_p99_seconds',
-      'process_resident_memory_bytes', 'mgw_book_integrity_failures_total']) {
+      'process_resident_memory_bytes', 'mgw_book_integrity_failures_total', 'mgw_upstream_circuit_open']) {
       assert.ok(text.includes(metric), metric);
     }
   });

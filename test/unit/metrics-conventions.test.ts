@@ -27,6 +27,7 @@ describe('metrics conventions', () => {
     }
     assert.match(text, /^mgw_upstream_connection_state\{exchange="kraken",connection="1",state="idle"\} 1$/m);
     assert.match(text, /^mgw_upstream_seconds_since_last_data\{exchange="kraken",connection="1"\} \d/m);
+    assert.match(text, /^mgw_upstream_circuit_open\{exchange="kraken",connection="1"\} 0$/m);
     assert.match(text, /^mgw_upstream_reconnects_total\{exchange="kraken",reason="stale_data"\} 0$/m);
     assert.match(text, /^mgw_book_resyncs_total\{exchange="kraken",reason="checksum_mismatch"\} 0$/m);
     await gateway.stop();
@@ -51,8 +52,8 @@ describe('metrics conventions', () => {
     for (let connection = 1; connection <= 10; connection++) metrics.registerConnection('binance', connection);
     const withConnections = seriesCount(await metrics.metricsText());
     assert.equal((withBooks - empty) / 500, 9, 'per book: 4 states + 1 checksum + 4 integrity reasons');
-    assert.equal((withConnections - withBooks) / 10, 7, 'per connection: 6 states + data age');
-    assert.equal(withConnections, 4_500 + 70 + empty);
+    assert.equal((withConnections - withBooks) / 10, 8, 'per connection: 6 states + data age + circuit breaker');
+    assert.equal(withConnections, 4_500 + 80 + empty);
     assert.ok(empty < 150, `fixed part ${empty} series`);
   });
 });

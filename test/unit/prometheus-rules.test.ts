@@ -13,7 +13,7 @@ describe('config/prometheus with promtool', () => {
     assert.ok(promtool.found, 'promtool is installed');
     const { status, output } = run('promtool', ['check', 'rules', `${DIR}alerts.yml`]);
     assert.equal(status, 0, output);
-    assert.match(output, /SUCCESS: 15 rules found/);
+    assert.match(output, /SUCCESS: 16 rules found/);
   });
 
   it('prometheus.yml passes promtool check config', { skip: promtool.skip }, () => {
