@@ -37,8 +37,8 @@ export class IncidentRecorder {
   private readonly lastGood = new Map<string, BookCopy>();
   private readonly failed = new Map<string, BookCopy>();
   private readonly lastBundleAt = new Map<string, number>();
-  /** A connection-wide break (Coinbase) resyncs every book of the connection at once: one bundle tells it. */
-  private readonly lastConnectionBundleAt = new Map<string, number>();
+  /** A connection-wide break (Coinbase) resyncs every book of the connection in one go: one bundle tells it. */
+  private readonly capturedThisTurn = new Set<string>();
   private readonly writes = new Set<Promise<void>>();
   private readonly paths: string[] = [];
   private readonly detach: () => void;
@@ -73,11 +73,12 @@ export class IncidentRecorder {
     const now = this.options.now();
     const connectionKey = `${exchange} ${connection} ${reason}`;
     if (now - (this.lastBundleAt.get(key) ?? -Infinity) < PER_BOOK_INTERVAL_MS) return;
-    if (this.lastConnectionBundleAt.get(connectionKey) === now) return;
+    if (this.capturedThisTurn.has(connectionKey)) return;
     const recent = this.options.recorder.recentLines(exchange, connection, now);
     if (recent === undefined) return;
     this.lastBundleAt.set(key, now);
-    this.lastConnectionBundleAt.set(connectionKey, now);
+    if (this.capturedThisTurn.size === 0) queueMicrotask(() => this.capturedThisTurn.clear());
+    this.capturedThisTurn.add(connectionKey);
     const view = this.options.store.get(exchange, symbol);
     const incident: IncidentRecord = {
       k: 'incident', v: RECORDING_VERSION, at: new Date(now).toISOString(), exchange, connection, symbol, reason, message,
