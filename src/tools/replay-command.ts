@@ -47,6 +47,10 @@ export function formatReplay(file: string, result: ReplayResult): string {
 }
 
 export function runReplayCommand(argv: readonly string[]): number {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${REPLAY_USAGE}\n`);
+    return 0;
+  }
   const files = argv.filter((arg) => !arg.startsWith('--'));
   if (files.length !== 1) {
     process.stderr.write(`${REPLAY_USAGE}\n`);

@@ -36,6 +36,10 @@ async function healthy(url: string): Promise<boolean> {
 }
 
 export async function runStatusCommand(argv: readonly string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${STATUS_USAGE}\n`);
+    return 0;
+  }
   const { values } = parseArgs({ args: [...argv], options: {
     url: { type: 'string' }, config: { type: 'string' }, once: { type: 'boolean', default: false },
     'interval-ms': { type: 'string', default: '1000' }, 'wait-healthy': { type: 'string' },

@@ -76,6 +76,12 @@ describe('status view against a live gateway', () => {
     assert.match(plain, /^binance\s+1\s+<green>live/m);
   });
 
+  it('--help prints its usage and exits 0', async () => {
+    const result = await status(['--help']);
+    assert.equal(result.status, 0);
+    assert.match(result.stdout, /^usage: market-gateway status \[--url http:\/\/127\.0\.0\.1:8787 \| --config <file\.json>\] \[--once\]/);
+  });
+
   it('says so and exits 1 when no gateway answers', async () => {
     const result = await status(['--url', 'http://127.0.0.1:9', '--once']);
     assert.equal(result.status, 1);
