@@ -9,6 +9,9 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { runHubBench } from './hub.ts';
 import { parseIngestCommand, runIngestCommand } from './ingest-venues.ts';
+import { runLatencyBench } from './latency.ts';
+
+const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 interface Bench {
   readonly about: string;
@@ -39,6 +42,11 @@ const BENCHES: Record<string, Bench> = {
       const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
       if (code !== 0) throw new Error(`hub bench exited with ${code}`);
     },
+  },
+  latency: {
+    about: 'venue send → bot receipt per frame, direct vs through the gateway daemon (issue 14 method; SVG)',
+    check: () => undefined,
+    run: (args) => runLatencyBench(args, REPO_ROOT),
   },
 };
 

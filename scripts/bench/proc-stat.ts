@@ -1,0 +1,46 @@
+// CPU time and RSS of a process from /proc (Linux), so each process's cost is its own: the gateway's, the bots'.
+import { readFileSync } from 'node:fs';
+
+/** USER_HZ: clock ticks per second in /proc/<pid>/stat (100 on every mainstream Linux). */
+const TICKS_PER_SECOND = 100;
+
+/** User + system CPU seconds used so far by `pid` (all its threads); NaN if /proc is not readable. */
+export function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    // Fields after the command name, which is in parentheses and may contain spaces.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Resident set size in bytes; NaN if unknown. */
+export function rssBytes(pid: number): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'latin1');
+    const match = /VmRSS:\s+(\d+) kB/.exec(status);
+    return match === null ? Number.NaN : Number(match[1]) * 1024;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** CPU seconds of several processes between two calls of `take()`. */
+export class CpuMeter {
+  private start: number[];
+
+  constructor(private readonly pids: readonly number[]) {
+    this.start = pids.map(cpuSeconds);
+  }
+
+  reset(): void {
+    this.start = this.pids.map(cpuSeconds);
+  }
+
+  /** CPU seconds per pid since construction or reset(). */
+  take(): number[] {
+    return this.pids.map((pid, index) => cpuSeconds(pid) - this.start[index]!);
+  }
+}
