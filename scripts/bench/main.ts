@@ -9,6 +9,7 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { runHubBench } from './hub.ts';
 import { parseIngestCommand, runIngestCommand } from './ingest-venues.ts';
+import { runFanoutBench } from './fanout.ts';
 import { runLatencyBench } from './latency.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -42,6 +43,11 @@ const BENCHES: Record<string, Bench> = {
       const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
       if (code !== 0) throw new Error(`hub bench exited with ${code}`);
     },
+  },
+  fanout: {
+    about: 'the daemon fanning one book out to 1/10/100 bots at 1k/20k/100k updates/s: latency, CPU, uWS vs ws hub',
+    check: () => undefined,
+    run: (args) => runFanoutBench(args, REPO_ROOT),
   },
   latency: {
     about: 'venue send → bot receipt per frame, direct vs through the gateway daemon (issue 14 method; SVG)',
