@@ -9,8 +9,10 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { runHubBench } from './hub.ts';
 import { parseIngestCommand, runIngestCommand } from './ingest-venues.ts';
+import { runE2eBench } from './e2e.ts';
 import { runFanoutBench } from './fanout.ts';
 import { runLatencyBench } from './latency.ts';
+import { runMemoryBench } from './memory.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -44,6 +46,11 @@ const BENCHES: Record<string, Bench> = {
       if (code !== 0) throw new Error(`hub bench exited with ${code}`);
     },
   },
+  e2e: {
+    about: 'the whole daemon fed by real Kraken captures, bots in their own processes: CPU per frame vs JSON.parse',
+    check: () => undefined,
+    run: (args) => runE2eBench(args, REPO_ROOT),
+  },
   fanout: {
     about: 'the daemon fanning one book out to 1/10/100 bots at 1k/20k/100k updates/s: latency, CPU, uWS vs ws hub',
     check: () => undefined,
@@ -53,6 +60,11 @@ const BENCHES: Record<string, Bench> = {
     about: 'venue send → bot receipt per frame, direct vs through the gateway daemon (issue 14 method; SVG)',
     check: () => undefined,
     run: (args) => runLatencyBench(args, REPO_ROOT),
+  },
+  memory: {
+    about: '500 books × depth 100 + 100 bots on the Binance simulator: RSS, heap, event-loop delay over time (--minutes; SVG)',
+    check: () => undefined,
+    run: (args) => runMemoryBench(args, REPO_ROOT),
   },
 };
 
