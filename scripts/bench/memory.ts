@@ -2,7 +2,7 @@
 // 10 books and their trades, in their own processes), the gateway daemon as a child process. Samples RSS (/proc),
 // heap used and event-loop delay (/metrics) over time; JSON and an SVG plot. Growth = peak of the last minute
 // (or last third) over the peak of the second minute (or second third), after warm-up.
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBinanceSimulator } from '../../src/sim/binance/server.ts';
@@ -15,7 +15,7 @@ import { currentLoad, headerText, runHeader } from './run-header.ts';
 import { DEFAULT_RESULTS_DIR, jsonText, writeResult } from './results-file.ts';
 import { chartSvg } from './svg-chart.ts';
 
-const DEFAULTS = { minutes: 1.5, books: 500, depth: 100, bots: 100, booksPerBot: 10, sampleSeconds: 5, engine: 'uws', out: DEFAULT_RESULTS_DIR };
+const DEFAULTS = { minutes: 1.5, books: 500, depth: 100, bots: 100, booksPerBot: 10, sampleSeconds: 5, engine: 'uws', heapSnapshots: false, out: DEFAULT_RESULTS_DIR };
 
 interface Sample {
   readonly seconds: number;
@@ -36,7 +36,8 @@ export async function runMemoryBench(args: readonly string[], repoRoot: string):
   const symbols = Array.from({ length: options.books }, (_, i) => `M${String(i).padStart(3, '0')}/USDT`);
   const sim = await startBinanceSimulator({ symbols, levelsPerSide: Math.max(200, options.depth * 2), pingIntervalMs: 20_000 });
   const gateway = new GatewayChild({ repoRoot, runDir, engine, exchanges: { kraken: { enabled: false },
-    binance: { enabled: true, url: sim.url, restUrl: sim.restUrl, symbols, bookDepth: options.depth } } });
+    binance: { enabled: true, url: sim.url, restUrl: sim.restUrl, symbols, bookDepth: options.depth } },
+    nodeFlags: options.heapSnapshots ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${runDir}`] : [] });
   let fleets: BotFleet[] = [];
   const samples: Sample[] = [];
   try {
@@ -53,11 +54,15 @@ export async function runMemoryBench(args: readonly string[], repoRoot: string):
           symbol: symbols[(f * 50 * options.booksPerBot + k * 50) % symbols.length]!, depth: Math.min(options.depth, 20) })) }, 120_000);
     }));
     const t0 = Date.now();
+    // Snapshots (--heap-snapshots): after the first sample and at the end; compare with heap-summary.ts.
+    const snapshot = () => {
+      if (options.heapSnapshots) process.kill(gateway.pid, 'SIGUSR2');
+    };
     let lastCpu = cpuSeconds(gateway.pid);
     let lastAt = t0;
     while (Date.now() - t0 < options.minutes * 60_000) {
       await new Promise((resolve) => setTimeout(resolve, options.sampleSeconds * 1000));
-      const text = await gateway.metricsText();
+      const text = await gateway.metricsText().catch(() => '');
       const now = Date.now();
       const cpu = cpuSeconds(gateway.pid);
       samples.push({ seconds: Math.round((now - t0) / 100) / 10, rssMb: mb(rssBytes(gateway.pid)),
@@ -66,8 +71,14 @@ export async function runMemoryBench(args: readonly string[], repoRoot: string):
         cpuPerSecond: Math.round((cpu - lastCpu) / ((now - lastAt) / 1000) * 100) / 100 });
       lastCpu = cpu;
       lastAt = now;
+      if (samples.length === 1) snapshot();
       const s = samples.at(-1)!;
       console.log(`  ${s.seconds.toFixed(0).padStart(5)} s  RSS ${s.rssMb} MB  heap ${s.heapUsedMb} MB  loop p99 ${s.loopDelayP99Ms} ms  CPU ${s.cpuPerSecond}`);
+    }
+    snapshot();
+    if (options.heapSnapshots) {
+      await snapshotsWritten(runDir, 2);
+      console.log(`  heap snapshots in ${runDir}`);
     }
     const counts = await Promise.all(fleets.map((fleet) => fleet.count()));
     const seqGaps = counts.reduce((sum, c) => sum + c.seqGaps, 0);
@@ -98,5 +109,18 @@ export async function runMemoryBench(args: readonly string[], repoRoot: string):
     for (const fleet of fleets) fleet.stop();
     await gateway.stop();
     await sim.stop();
+  }
+}
+
+/** Waits (≤ 2 min) until `count` heap snapshots exist in `dir` and the newest stopped growing. */
+async function snapshotsWritten(dir: string, count: number): Promise<void> {
+  let lastSize = -1;
+  for (let waited = 0; waited < 120; waited++) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const files = (await readdir(dir)).filter((name) => name.endsWith('.heapsnapshot')).sort();
+    if (files.length < count) continue;
+    const size = (await stat(join(dir, files.at(-1)!))).size;
+    if (size > 0 && size === lastSize) return;
+    lastSize = size;
   }
 }

@@ -121,10 +121,6 @@ export class BookStore {
     return [...this.all];
   }
 
-  recentTrades(exchange: ExchangeId, symbol: string, limit: number): NormalizedTrade[] {
-    return this.find(exchange, symbol)?.trades.recent(limit) ?? [];
-  }
-
   /** A full book from the venue. Verified before it goes live. */
   applySnapshot(exchange: ExchangeId, symbol: string, bids: readonly LevelText[], asks: readonly LevelText[],
     exchangeTime: string, checksum?: number): ApplyResult {
@@ -159,7 +155,7 @@ export class BookStore {
   }
 
   /** New trades only (deduplicated by venue trade id), in order. */
-  addTrades(exchange: ExchangeId, symbol: string, trades: readonly NormalizedTrade[]): NormalizedTrade[] {
+  addTrades(exchange: ExchangeId, symbol: string, trades: readonly NormalizedTrade[]): readonly NormalizedTrade[] {
     const entry = this.require(exchange, symbol);
     const fresh = entry.trades.add(trades);
     if (fresh.length > 0) for (const listener of this.listeners) listener.tradesAdded?.(entry, fresh);

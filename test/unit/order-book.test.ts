@@ -127,14 +127,24 @@ describe('TradeBuffer', () => {
     assert.equal(buffer.add([1, 2, 3].map(trade)).length, 3);
     const fresh = buffer.add([2, 3, 4, 5].map(trade));
     assert.deepEqual(fresh.map((t) => t.tradeId), ['4', '5']);
-    assert.deepEqual(buffer.recent(3).map((t) => t.tradeId), ['3', '4', '5']);
+    assert.ok(['1', '2', '3', '4', '5'].every((id) => buffer.has(id)));
+    assert.equal(buffer.has('6'), false);
+  });
+
+  it('keeps decimal ids as numbers and other ids as text, without confusing them', () => {
+    const buffer = new TradeBuffer(10);
+    const ids = ['12', '012', 'a-1', '1234567890123456789'];
+    assert.equal(buffer.add(ids.map((tradeId) => ({ ...trade(0), tradeId }))).length, 4);
+    assert.equal(buffer.add([{ ...trade(0), tradeId: '12' }]).length, 0);
+    assert.equal(buffer.has('0012'), false);
+    assert.equal(buffer.has('1234567890123456780'), false);
   });
 
   it('forgets ids that left the ring', () => {
     const buffer = new TradeBuffer(3);
     buffer.add([1, 2, 3, 4].map(trade));
     assert.equal(buffer.size, 3);
-    assert.deepEqual(buffer.recent(10).map((t) => t.tradeId), ['2', '3', '4']);
+    assert.deepEqual(['1', '2', '3', '4'].map((id) => buffer.has(id)), [false, true, true, true]);
     assert.equal(buffer.add([trade(1)]).length, 1);
   });
 });
