@@ -11,6 +11,7 @@ import { redactSecrets } from './config/redact.ts';
 import { createStatusCounts } from './observability/status-counts.ts';
 import { FlightRecorder } from './observability/flight-recorder.ts';
 import type { GatewayEvent } from './observability/gateway-events.ts';
+import { watchLoopDelay } from './observability/loop-delay.ts';
 import { createObserver, type GatewayObserver } from './observability/observer.ts';
 import { IncidentRecorder } from './observability/incident-recorder.ts';
 import { createMetrics, type GatewayMetrics } from './observability/metrics.ts';
@@ -104,6 +105,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       recorder: recorder === undefined ? null : { ...recorder.stats(), incidents: incidents?.bundles().length ?? 0 } };
   }
   let startedAt = 0;
+  let stopLoopDelay: (() => void) | undefined;
 
   async function doStart(): Promise<{ port: number }> {
     startedAt = now();
@@ -124,12 +126,14 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     }
     observer.observe({ type: 'server_listening', engine: hub.engine, host: config.server.host, port: boundPort });
     for (const connector of connectors) connector.start();
+    stopLoopDelay = watchLoopDelay((seconds) => metrics.eventLoopDelay(seconds));
     return { port: boundPort };
   }
 
   async function doStop(reason: string): Promise<void> {
     if (starting !== undefined) await starting.catch(() => undefined);
     observer.observe({ type: 'shutdown', reason, phase: 'begin' });
+    stopLoopDelay?.();
     server?.announceShutdown();
     await Promise.all(connectors.map((connector) => connector.stop()));
     await server?.stop();

@@ -19,6 +19,8 @@ export interface BookView extends BookKey {
   /** Read-only for everyone but the store. */
   readonly book: OrderBook;
   readonly exchangeTime: string;
+  /** When the gateway received the venue frame last applied (epoch ms, fractional; 0 before any). */
+  readonly receivedAt: number;
   /** Increments on every applied venue message. */
   readonly version: number;
 }
@@ -28,7 +30,8 @@ export type BookChange = 'snapshot' | 'update';
 export interface StoreListener {
   bookChanged?(view: BookView, change: BookChange): void;
   bookStateChanged?(view: BookView, previous: BookState): void;
-  tradesAdded?(key: BookKey, trades: readonly NormalizedTrade[]): void;
+  /** `receivedAt`: when the gateway received the venue frame that carried them (epoch ms). */
+  tradesAdded?(key: BookKey, trades: readonly NormalizedTrade[], receivedAt: number): void;
   /** The book as it failed verification, just before it is cleared (incident bundles keep it). */
   bookFailed?(view: BookView, reason: IntegrityFailureReason): void;
 }
@@ -64,6 +67,7 @@ interface BookEntry {
   depth: number;
   book: OrderBook;
   exchangeTime: string;
+  receivedAt: number;
   version: number;
   checksum: BookChecksumFn | undefined;
   checksumLevels: number;
@@ -93,7 +97,8 @@ export class BookStore {
     if (bySymbol === undefined) this.entries.set(exchange, bySymbol = new Map());
     const entry: BookEntry = {
       exchange, symbol, state: 'awaiting-snapshot', reason: undefined, depth: registration.depth,
-      book: new OrderBook({ exactPrefix: registration.exactPrefix }), exchangeTime: '', version: 0, checksum: registration.checksum,
+      book: new OrderBook({ exactPrefix: registration.exactPrefix }), exchangeTime: '', receivedAt: 0, version: 0,
+      checksum: registration.checksum,
       checksumLevels: registration.checksumLevels ?? Infinity, verifiedChecksum: undefined,
       trades: new TradeBuffer(this.options.tradeBufferSize),
     };
@@ -123,12 +128,13 @@ export class BookStore {
 
   /** A full book from the venue. Verified before it goes live. */
   applySnapshot(exchange: ExchangeId, symbol: string, bids: readonly LevelText[], asks: readonly LevelText[],
-    exchangeTime: string, checksum?: number): ApplyResult {
+    exchangeTime: string, checksum?: number, receivedAt = 0): ApplyResult {
     const entry = this.require(exchange, symbol);
     const wellFormed = entry.book.replace(bids, asks);
     const result = this.verify(entry, wellFormed, checksum);
     if (!result.ok) return this.fail(entry, result);
     entry.exchangeTime = exchangeTime;
+    entry.receivedAt = receivedAt;
     entry.version++;
     this.setEntryState(entry, 'live', 'snapshot');
     for (const listener of this.listeners) listener.bookChanged?.(entry, 'snapshot');
@@ -137,13 +143,14 @@ export class BookStore {
 
   /** An incremental update; ignored unless the book is live (e.g. in-flight updates during a resync). */
   applyUpdate(exchange: ExchangeId, symbol: string, bids: readonly LevelText[], asks: readonly LevelText[],
-    exchangeTime: string, checksum?: number): ApplyResult {
+    exchangeTime: string, checksum?: number, receivedAt = 0): ApplyResult {
     const entry = this.require(exchange, symbol);
     if (entry.state !== 'live') return IGNORED;
     const wellFormed = entry.book.apply(bids, asks);
     const result = this.verify(entry, wellFormed, checksum);
     if (!result.ok) return this.fail(entry, result);
     entry.exchangeTime = exchangeTime;
+    entry.receivedAt = receivedAt;
     entry.version++;
     for (const listener of this.listeners) listener.bookChanged?.(entry, 'update');
     return APPLIED;
@@ -155,10 +162,10 @@ export class BookStore {
   }
 
   /** New trades only (deduplicated by venue trade id), in order. */
-  addTrades(exchange: ExchangeId, symbol: string, trades: readonly NormalizedTrade[]): readonly NormalizedTrade[] {
+  addTrades(exchange: ExchangeId, symbol: string, trades: readonly NormalizedTrade[], receivedAt = 0): readonly NormalizedTrade[] {
     const entry = this.require(exchange, symbol);
     const fresh = entry.trades.add(trades);
-    if (fresh.length > 0) for (const listener of this.listeners) listener.tradesAdded?.(entry, fresh);
+    if (fresh.length > 0) for (const listener of this.listeners) listener.tradesAdded?.(entry, fresh, receivedAt);
     return fresh;
   }
 

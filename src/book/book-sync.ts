@@ -1,5 +1,5 @@
 // Applies a venue session's normalized events to the store and reports what happened, so the
-// connector can resync a book that failed verification. Pure: no I/O, no clock.
+// connector can resync a book that failed verification. Pure: no I/O, no clock (the receipt time is an argument).
 import type { ExchangeId } from '../exchanges/registry.ts';
 import type { VenueEvent } from '../exchanges/types.ts';
 import type { ApplyResult, BookStore } from './book-store.ts';
@@ -18,23 +18,25 @@ export interface SyncOutcome {
 
 const NOT_DATA: SyncOutcome = { data: false };
 
-export function applyVenueEvent(store: BookStore, exchange: ExchangeId, event: VenueEvent): SyncOutcome {
+/** `receivedAt`: when the gateway received the frame that carried the event (epoch ms); bots see it as receivedTime. */
+export function applyVenueEvent(store: BookStore, exchange: ExchangeId, event: VenueEvent, receivedAt = 0): SyncOutcome {
   switch (event.type) {
     case 'book_snapshot': {
       if (!store.has(exchange, event.symbol)) return NOT_DATA;
-      const result = store.applySnapshot(exchange, event.symbol, event.bids, event.asks, event.exchangeTime, event.checksum);
+      const result = store.applySnapshot(exchange, event.symbol, event.bids, event.asks, event.exchangeTime, event.checksum, receivedAt);
       return result.ok
         ? { data: true, symbol: event.symbol, snapshotApplied: true }
         : { data: true, symbol: event.symbol, failure: result };
     }
     case 'book_update': {
       if (!store.has(exchange, event.symbol)) return NOT_DATA;
-      const result = store.applyUpdate(exchange, event.symbol, event.bids, event.asks, event.exchangeTime, event.checksum);
+      const result = store.applyUpdate(exchange, event.symbol, event.bids, event.asks, event.exchangeTime, event.checksum,
+        receivedAt);
       return result.ok ? { data: true, symbol: event.symbol } : { data: true, symbol: event.symbol, failure: result };
     }
     case 'trades': {
       if (!store.has(exchange, event.symbol)) return NOT_DATA;
-      const accepted = store.addTrades(exchange, event.symbol, event.trades).length;
+      const accepted = store.addTrades(exchange, event.symbol, event.trades, receivedAt).length;
       return { data: true, symbol: event.symbol, tradesAccepted: accepted, tradesDuplicated: event.trades.length - accepted };
     }
     default:

@@ -212,7 +212,7 @@ export class SessionDriver {
       this.holdDuringMaintenance(event.symbol);
       return;
     }
-    const outcome = applyVenueEvent(store, exchange, event);
+    const outcome = applyVenueEvent(store, exchange, event, this.receivedAt);
     if (outcome.data) {
       this.lastDataAt = this.receivedAt;
       this.deps.metrics.dataReceived(exchange, id, this.receivedAt);

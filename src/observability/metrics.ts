@@ -24,6 +24,14 @@ const ALL_EXCHANGES: readonly ExchangeId[] = EXCHANGE_IDS;
 export const FRAME_PROCESSING_BUCKETS: readonly number[] =
   [1e-6, 2.5e-6, 5e-6, 1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 2.5e-3, 5e-3, 1e-2];
 
+/** 50 µs … 50 ms: venue receipt → publish to bots, and event-loop delay (bounded: 1-2-5 steps). */
+export const LATENCY_BUCKETS: readonly number[] =
+  [5e-5, 1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2];
+
+const PUBLISH_LATENCY = { name: 'mgw_publish_latency_seconds', help: 'Venue frame receipt to publish to bots (the newest '
+  + 'frame a book or trade message covers), per venue.' };
+const LOOP_DELAY = { name: 'mgw_event_loop_delay_seconds', help: 'Event-loop delay: how late a 10 ms timer ran, each tick.' };
+
 /** 10 ms … 30 s: one REST snapshot request, answer body included (a timeout lands in the top buckets). */
 export const REST_SNAPSHOT_BUCKETS: readonly number[] = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 export const ROTATION_OUTCOMES = ['handed_over', 'timed_out', 'failed'] as const;
@@ -74,6 +82,8 @@ export interface GatewayInstruments {
   readonly secondsSinceLastData: Gauge<'exchange' | 'connection'>;
   readonly bookState: Gauge<'exchange' | 'symbol' | 'state'>;
   readonly frameProcessing: FrameTimingHistogram;
+  readonly publishLatency: FrameTimingHistogram;
+  readonly eventLoopDelay: FrameTimingHistogram;
   readonly clientsConnected: Gauge;
   readonly clientMessagesSent: Counter<'type'>;
   readonly slowClientSnapshots: Counter;
@@ -112,6 +122,10 @@ export interface GatewayMetrics {
   /** One call per published frame; `count` = clients it was queued to. */
   messageSent(type: ClientMessageType, count: number): void;
   slowClientSnapshot(): void;
+  /** A book or trade message of `exchange` went out this long after its newest venue frame was received. */
+  published(exchange: ExchangeId, seconds: number): void;
+  /** One event-loop delay sample (observability/loop-delay.ts). */
+  eventLoopDelay(seconds: number): void;
   clientError(code: string): void;
   clientEvicted(reason: string): void;
 
@@ -171,6 +185,8 @@ function createInstruments(registry: Registry, lastDataAt: ReadonlyMap<ExchangeI
     bookState: gauge('mgw_book_state', '1 for the current state of each book, 0 for the others.',
       ['exchange', 'symbol', 'state']),
     frameProcessing: new FrameTimingHistogram(FRAME_PROCESSING_BUCKETS, exchanges),
+    publishLatency: new FrameTimingHistogram(LATENCY_BUCKETS, exchanges, PUBLISH_LATENCY),
+    eventLoopDelay: new FrameTimingHistogram(LATENCY_BUCKETS, [], LOOP_DELAY),
     clientsConnected: new Gauge({ name: 'mgw_clients_connected', help: 'Bot connections open now.', registers }),
     clientMessagesSent: counter('mgw_client_messages_sent_total', 'Messages queued to bots, by type.', ['type']),
     slowClientSnapshots: new Counter({ name: 'mgw_client_snapshots_for_slow_clients_total', help: 'Book snapshots sent '
@@ -252,7 +268,8 @@ export function createMetrics(options: MetricsOptions): GatewayMetrics {
   return {
     registry,
     contentType: registry.contentType,
-    metricsText: async () => `${await registry.metrics()}${m.frameProcessing.exposition()}`,
+    metricsText: async () => `${await registry.metrics()}${m.frameProcessing.exposition()}${m.publishLatency.exposition()}`
+      + m.eventLoopDelay.exposition(),
     instruments: m,
     frameReceived(exchange, bytes, processingSeconds) {
       const u = upstream.get(exchange);
@@ -271,6 +288,12 @@ export function createMetrics(options: MetricsOptions): GatewayMetrics {
       sent.get(type)?.inc(count);
     },
     slowClientSnapshot: () => m.slowClientSnapshots.inc(),
+    published(exchange, seconds) {
+      m.publishLatency.observe(exchange, seconds);
+    },
+    eventLoopDelay(seconds) {
+      m.eventLoopDelay.observeOne(seconds);
+    },
     clientError: (code) => m.clientErrors.inc({ code: boundedLabel(code) }),
     clientEvicted: (reason) => m.clientEvictions.inc({ reason: boundedLabel(reason) }),
     setConnectionState(exchange, connection, state) {

@@ -22,9 +22,10 @@ export class BookPublisher {
     const bids = view.book.topLevels('bids', topic.depth);
     const asks = view.book.topLevels('asks', topic.depth);
     let text: string;
+    const receivedTime = formatGatewayTime(view.receivedAt);
     if (snapshot) {
       text = serializeBookSnapshot({ exchange: view.exchange, symbol: view.symbol, seq: topic.seq + 1,
-        depth: topic.depth, bids, asks, exchangeTime: view.exchangeTime, gatewayTime });
+        depth: topic.depth, bids, asks, exchangeTime: view.exchangeTime, receivedTime, gatewayTime });
     } else {
       const bidChanges = diffWindow('bids', topic.bids, bids);
       const askChanges = diffWindow('asks', topic.asks, asks);
@@ -33,12 +34,13 @@ export class BookPublisher {
       topic.asks = asks;
       if (bidChanges.length === 0 && askChanges.length === 0) return;
       text = serializeBookUpdate({ exchange: view.exchange, symbol: view.symbol, seq: topic.seq + 1,
-        bids: bidChanges, asks: askChanges, exchangeTime: view.exchangeTime, gatewayTime });
+        bids: bidChanges, asks: askChanges, exchangeTime: view.exchangeTime, receivedTime, gatewayTime });
     }
     topic.seq++;
     topic.bids = bids;
     topic.asks = asks;
     topic.exchangeTime = view.exchangeTime;
+    topic.receivedTime = receivedTime;
     const frame: Frame = { text, bytes: Buffer.from(text) };
     let catchUpFrame = snapshot ? frame : undefined;
     let sent = 0;
@@ -79,7 +81,8 @@ export class BookPublisher {
   private snapshotFrame(topic: BookTopic, gatewayTime: string): Frame {
     const view = topic.stream.view;
     const text = serializeBookSnapshot({ exchange: view.exchange, symbol: view.symbol, seq: topic.seq,
-      depth: topic.depth, bids: topic.bids, asks: topic.asks, exchangeTime: topic.exchangeTime, gatewayTime });
+      depth: topic.depth, bids: topic.bids, asks: topic.asks, exchangeTime: topic.exchangeTime,
+      receivedTime: topic.receivedTime, gatewayTime });
     return { text, bytes: undefined };
   }
 

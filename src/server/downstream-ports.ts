@@ -1,5 +1,6 @@
 // What the downstream server needs from the outside world, kept narrow so the lead can wire
 // prom-client and pino behind them (and tests can count calls).
+import type { ExchangeId } from '../exchanges/registry.ts';
 import type { ProtocolErrorCode } from './protocol.ts';
 import type { OutboundType } from './serializers.ts';
 
@@ -10,6 +11,8 @@ export interface DownstreamMetrics {
   messageSent(type: OutboundType, count: number): void;
   /** A slow client got a book_snapshot instead of the updates it missed. */
   slowClientSnapshot(): void;
+  /** A book or trade message of `exchange` went out `seconds` after its newest venue frame was received. */
+  published(exchange: ExchangeId, seconds: number): void;
   /** A protocol error answered to a bot (bounded label: the error code). */
   clientError(code: ProtocolErrorCode): void;
   /** The gateway closed a client: its backlog grew past 2× maxBackpressureBytes, or it sent too many errors. */

@@ -40,14 +40,18 @@ export class Fanout {
   readonly listener: StoreListener = {
     bookChanged: (view, change) => this.bookChanged(view, change === 'snapshot'),
     bookStateChanged: (view) => this.bookStateChanged(view),
-    tradesAdded: (key, trades) => {
+    tradesAdded: (key, trades, receivedAt) => {
       const topic = this.topics.stream(key.exchange, key.symbol)?.trades;
-      if (topic === undefined) return;
-      const gatewayTime = formatGatewayTime(this.options.clock.nowMs());
+      if (topic === undefined || topic.subscribers.size === 0) return;
+      const nowMs = this.options.clock.nowMs();
+      const gatewayTime = formatGatewayTime(nowMs);
+      const receivedTime = formatGatewayTime(receivedAt);
       for (const trade of trades) {
         topic.seq++;
-        this.broadcast(topic.subscribers, 'trade', serializeTrade(key.exchange, key.symbol, topic.seq, trade, gatewayTime));
+        this.broadcast(topic.subscribers, 'trade',
+          serializeTrade(key.exchange, key.symbol, topic.seq, trade, receivedTime, gatewayTime));
       }
+      this.options.metrics.published(key.exchange, (nowMs - receivedAt) / 1000);
     },
   };
 
@@ -154,13 +158,15 @@ export class Fanout {
   flush(): void {
     this.cancelFlush = undefined;
     if (this.dirty.size === 0) return;
-    const gatewayTime = formatGatewayTime(this.options.clock.nowMs());
+    const nowMs = this.options.clock.nowMs();
+    const gatewayTime = formatGatewayTime(nowMs);
     for (const stream of this.dirty) {
       stream.dirty = false;
       if (stream.view.state !== 'live') continue;
       const snapshot = stream.snapshotPending;
       stream.snapshotPending = false;
       for (const topic of stream.books.values()) this.books.publish(topic, snapshot, gatewayTime);
+      this.options.metrics.published(stream.exchange, (nowMs - stream.view.receivedAt) / 1000);
     }
     this.dirty.clear();
   }

@@ -45,13 +45,15 @@ export interface BookSnapshotFields {
   readonly bids: readonly LevelText[];
   readonly asks: readonly LevelText[];
   readonly exchangeTime: string;
+  /** When the gateway received the newest venue frame this message covers (UTC, µs). */
+  readonly receivedTime: string;
   readonly gatewayTime: string;
 }
 
 export function serializeBookSnapshot(m: BookSnapshotFields): string {
   return JSON.stringify({
     type: 'book_snapshot', exchange: m.exchange, symbol: m.symbol, seq: m.seq, depth: m.depth,
-    bids: m.bids, asks: m.asks, exchangeTime: m.exchangeTime, gatewayTime: m.gatewayTime,
+    bids: m.bids, asks: m.asks, exchangeTime: m.exchangeTime, receivedTime: m.receivedTime, gatewayTime: m.gatewayTime,
   });
 }
 
@@ -60,15 +62,15 @@ export type BookUpdateFields = Omit<BookSnapshotFields, 'depth'>;
 export function serializeBookUpdate(m: BookUpdateFields): string {
   return JSON.stringify({
     type: 'book_update', exchange: m.exchange, symbol: m.symbol, seq: m.seq,
-    bids: m.bids, asks: m.asks, exchangeTime: m.exchangeTime, gatewayTime: m.gatewayTime,
+    bids: m.bids, asks: m.asks, exchangeTime: m.exchangeTime, receivedTime: m.receivedTime, gatewayTime: m.gatewayTime,
   });
 }
 
 export function serializeTrade(exchange: ExchangeId, symbol: string, seq: number, trade: NormalizedTrade,
-  gatewayTime: string): string {
+  receivedTime: string, gatewayTime: string): string {
   return JSON.stringify({
     type: 'trade', exchange, symbol, seq, tradeId: trade.tradeId, price: trade.price, size: trade.size,
-    side: trade.side, exchangeTime: trade.exchangeTime, gatewayTime,
+    side: trade.side, exchangeTime: trade.exchangeTime, receivedTime, gatewayTime,
   });
 }
 

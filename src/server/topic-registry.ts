@@ -8,6 +8,7 @@ import { bookKeyText, type BookView } from '../book/book-store.ts';
 import type { ClientSocket } from './client-hub.ts';
 import type { ClientOutbox } from './client-outbox.ts';
 import type { Channel } from './protocol.ts';
+import { formatGatewayTime } from './serializers.ts';
 
 export interface ClientState {
   readonly socket: ClientSocket;
@@ -36,6 +37,8 @@ export interface BookTopic {
   bids: LevelText[];
   asks: LevelText[];
   exchangeTime: string;
+  /** receivedTime of the window last published. */
+  receivedTime: string;
   readonly subscribers: Set<Subscription>;
 }
 
@@ -81,7 +84,7 @@ export class TopicRegistry {
         channel: 'book', stream, depth, seq: 0,
         bids: servable ? view.book.topLevels('bids', depth) : [],
         asks: servable ? view.book.topLevels('asks', depth) : [],
-        exchangeTime: view.exchangeTime, subscribers: new Set(),
+        exchangeTime: view.exchangeTime, receivedTime: formatGatewayTime(view.receivedAt), subscribers: new Set(),
       };
       stream.books.set(depth, topic);
     }

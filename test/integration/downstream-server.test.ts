@@ -39,8 +39,11 @@ for (const factory of hubFactories) {
         { type: 'ack', id: 'a' });
       const snapshot = await deep.next((m) => m.type === 'book_snapshot', 'snapshot');
       assert.deepEqual(Object.keys(snapshot),
-        ['type', 'exchange', 'symbol', 'seq', 'depth', 'bids', 'asks', 'exchangeTime', 'gatewayTime']);
+        ['type', 'exchange', 'symbol', 'seq', 'depth', 'bids', 'asks', 'exchangeTime', 'receivedTime', 'gatewayTime']);
       assert.match(String(snapshot.gatewayTime), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+      assert.match(String(snapshot.receivedTime), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+      assert.ok(String(snapshot.receivedTime) <= String(snapshot.gatewayTime), 'received before published');
+      assert.ok(String(snapshot.receivedTime) > '2026', 'a real receipt time');
       const inSync = (bot: Bot): boolean => {
         bot.reference.consume(bot.client.received);
         const copy = bot.reference.book('kraken', 'ETH/USD');
@@ -59,7 +62,7 @@ for (const factory of hubFactories) {
       assert.ok(deep.reference.updates <= chunks, `${deep.reference.updates} updates for ${chunks} turns (${changes} changes)`);
       assert.ok(shallow.reference.updates < deep.reference.updates);
       const last = deep.messages().filter((m) => m.type === 'book_update').at(-1)!;
-      assert.deepEqual(Object.keys(last), ['type', 'exchange', 'symbol', 'seq', 'bids', 'asks', 'exchangeTime', 'gatewayTime']);
+      assert.deepEqual(Object.keys(last), ['type', 'exchange', 'symbol', 'seq', 'bids', 'asks', 'exchangeTime', 'receivedTime', 'gatewayTime']);
     });
 
     it('trades and status reach subscribers in order with their own seq', async () => {
@@ -74,7 +77,7 @@ for (const factory of hubFactories) {
       const trades = bot.messages().filter((m) => m.type === 'trade');
       assert.deepEqual(trades.map((m) => [m.seq, m.tradeId, m.side]), [[1, '4665846', 'buy'], [2, '4665847', 'buy'], [3, '4665906', 'sell']]);
       assert.deepEqual(Object.keys(trades[0]!),
-        ['type', 'exchange', 'symbol', 'seq', 'tradeId', 'price', 'size', 'side', 'exchangeTime', 'gatewayTime']);
+        ['type', 'exchange', 'symbol', 'seq', 'tradeId', 'price', 'size', 'side', 'exchangeTime', 'receivedTime', 'gatewayTime']);
       s.feed(BTC_FRAMES.slice(0, 40));
       const live = await bot.next((m) => m.type === 'status' && m.state === 'live', 'status live');
       await bot.next((m) => m.type === 'book_snapshot', 'the snapshot (sent at the end of the turn, after the status)');

@@ -1,4 +1,5 @@
 // Recording implementations of the downstream server's metrics and log ports.
+import type { ExchangeId } from '../../src/exchanges/registry.ts';
 import type { DownstreamLog, DownstreamMetrics, EvictionReason } from '../../src/server/downstream-ports.ts';
 import type { ProtocolErrorCode } from '../../src/server/protocol.ts';
 import type { OutboundType } from '../../src/server/serializers.ts';
@@ -28,6 +29,13 @@ export class RecordingMetrics implements DownstreamMetrics {
 
   slowClientSnapshot(): void {
     this.slowSnapshots++;
+  }
+
+  /** Venue receipt → publish latencies observed, seconds. */
+  readonly publishLatencies: number[] = [];
+
+  published(_exchange: ExchangeId, seconds: number): void {
+    this.publishLatencies.push(seconds);
   }
 
   clientError(code: ProtocolErrorCode): void {

@@ -33,7 +33,7 @@ export function krakenFeed(symbols: readonly ('ETH/USD' | 'BTC/USD')[] = ['ETH/U
         const symbol = text.includes('"symbol":"BTC/USD"') ? 'BTC/USD' : 'ETH/USD';
         const session = sessions.get(symbol) ?? sessions.values().next().value!;
         for (const event of session.onFrame(text, 0).events) {
-          const outcome = applyVenueEvent(store, 'kraken', event);
+          const outcome = applyVenueEvent(store, 'kraken', event, performance.timeOrigin + performance.now());
           if (outcome.failure !== undefined) throw new Error(`fixture frame failed verification: ${outcome.failure.message}`);
           if (event.type === 'book_snapshot' || event.type === 'book_update') applied++;
         }

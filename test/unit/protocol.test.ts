@@ -114,16 +114,17 @@ describe('protocol: gateway → bot serializers (exact text, README.md field ord
     assert.equal(serializeError({ code: 'invalid_json', message: 'bad' }), '{"type":"error","code":"invalid_json","message":"bad"}');
     assert.equal(serializeBookSnapshot({ exchange: 'kraken', symbol: 'BTC/USD', seq: 41, depth: 10,
       bids: [['45283.5', '0.10000000']], asks: [['45285.2', '0.00100000']],
-      exchangeTime: '2026-11-25T10:00:00.123456Z', gatewayTime }),
+      exchangeTime: '2026-11-25T10:00:00.123456Z', receivedTime: '2026-11-25T10:00:00.123601Z', gatewayTime }),
     '{"type":"book_snapshot","exchange":"kraken","symbol":"BTC/USD","seq":41,"depth":10,'
       + '"bids":[["45283.5","0.10000000"]],"asks":[["45285.2","0.00100000"]],'
-      + '"exchangeTime":"2026-11-25T10:00:00.123456Z","gatewayTime":"2026-11-25T10:00:00.123789Z"}');
+      + '"exchangeTime":"2026-11-25T10:00:00.123456Z","receivedTime":"2026-11-25T10:00:00.123601Z",'
+      + '"gatewayTime":"2026-11-25T10:00:00.123789Z"}');
     assert.equal(serializeBookUpdate({ exchange: 'kraken', symbol: 'BTC/USD', seq: 42, bids: [['45283.5', '0']], asks: [],
-      exchangeTime: 'E', gatewayTime }),
-    `{"type":"book_update","exchange":"kraken","symbol":"BTC/USD","seq":42,"bids":[["45283.5","0"]],"asks":[],"exchangeTime":"E","gatewayTime":"${gatewayTime}"}`);
+      exchangeTime: 'E', receivedTime: 'R', gatewayTime }),
+    `{"type":"book_update","exchange":"kraken","symbol":"BTC/USD","seq":42,"bids":[["45283.5","0"]],"asks":[],"exchangeTime":"E","receivedTime":"R","gatewayTime":"${gatewayTime}"}`);
     assert.equal(serializeTrade('kraken', 'BTC/USD', 7,
-      { tradeId: '4665906', price: '45283.5', size: '0.00010000', side: 'buy', exchangeTime: 'E' }, gatewayTime),
-    `{"type":"trade","exchange":"kraken","symbol":"BTC/USD","seq":7,"tradeId":"4665906","price":"45283.5","size":"0.00010000","side":"buy","exchangeTime":"E","gatewayTime":"${gatewayTime}"}`);
+      { tradeId: '4665906', price: '45283.5', size: '0.00010000', side: 'buy', exchangeTime: 'E' }, 'R', gatewayTime),
+    `{"type":"trade","exchange":"kraken","symbol":"BTC/USD","seq":7,"tradeId":"4665906","price":"45283.5","size":"0.00010000","side":"buy","exchangeTime":"E","receivedTime":"R","gatewayTime":"${gatewayTime}"}`);
     assert.equal(serializeStatus('kraken', 'BTC/USD', 'resyncing', 'checksum_mismatch'),
       '{"type":"status","exchange":"kraken","symbol":"BTC/USD","state":"resyncing","reason":"checksum_mismatch"}');
     assert.equal(serializeStatus('kraken', 'BTC/USD', 'awaiting-snapshot', undefined),
@@ -135,7 +136,7 @@ describe('protocol: gateway → bot serializers (exact text, README.md field ord
 
   it('escapes venue text instead of breaking the frame', () => {
     const text = serializeBookUpdate({ exchange: 'kraken', symbol: 'BTC/USD', seq: 1, bids: [['1\n', '2"']], asks: [],
-      exchangeTime: '', gatewayTime });
+      exchangeTime: '', receivedTime: gatewayTime, gatewayTime });
     assert.deepEqual((JSON.parse(text) as { bids: unknown }).bids, [['1\n', '2"']]);
   });
 });
