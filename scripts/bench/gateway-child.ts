@@ -55,8 +55,9 @@ export class GatewayChild {
     await writeFile(configFile, `${JSON.stringify(config, null, 2)}\n`);
     const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.toUpperCase().startsWith('MGW_')));
     const stdio = createWriteStream(join(runDir, 'gateway-stdio.log'));
+    // BENCH_GATEWAY_ROOT: run the daemon of another checkout (e.g. an export of main as the "before" of a change).
     const child = spawn(process.execPath, [...(this.options.nodeFlags ?? []), '--import', 'tsx', 'src/main.ts',
-      '--config', configFile], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      '--config', configFile], { cwd: process.env.BENCH_GATEWAY_ROOT ?? repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     child.stdout?.pipe(stdio);
     child.stderr?.pipe(stdio);
