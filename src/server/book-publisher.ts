@@ -2,6 +2,11 @@
 // queued to every in-sync subscriber. A subscriber whose backlog is above the limit gets no updates; once
 // it can take frames again (drain, or seen at a later publish) it gets one book_snapshot at the topic's
 // current seq and continues from there, so its seq is contiguous again.
+//
+// With a hub that has native topics (uWebSockets.js), an in-sync subscriber whose backlog is low is put on the
+// topic: one native publish reaches all of them, and only the others are visited here. The hub takes a
+// subscriber off (nativeOff) before its backlog could make uWS drop a publish; from then on it is served here.
+import type { NativeTopics } from './client-hub.ts';
 import type { DownstreamClock, DownstreamMetrics } from './downstream-ports.ts';
 import { diffWindow } from './book-window.ts';
 import { formatGatewayTime, serializeBookSnapshot, serializeBookUpdate } from './serializers.ts';
@@ -14,7 +19,8 @@ interface Frame {
 }
 
 export class BookPublisher {
-  constructor(private readonly metrics: DownstreamMetrics, private readonly clock: DownstreamClock) {}
+  constructor(private readonly metrics: DownstreamMetrics, private readonly clock: DownstreamClock,
+    private readonly native?: NativeTopics) {}
 
   /** Call only while the book is live. */
   publish(topic: BookTopic, snapshot: boolean, gatewayTime: string): void {
@@ -36,15 +42,23 @@ export class BookPublisher {
       text = serializeBookUpdate({ exchange: view.exchange, symbol: view.symbol, seq: topic.seq + 1,
         bids: bidChanges, asks: askChanges, exchangeTime: view.exchangeTime, receivedTime, gatewayTime });
     }
+    const frame: Frame = { text, bytes: Buffer.from(text) };
+    const native = this.native;
+    // May take subscribers off the topic (nativeOff): they got everything up to the current seq.
+    if (native !== undefined && topic.nativeCount > 0) native.reserve(frame.bytes!.byteLength);
     topic.seq++;
     topic.bids = bids;
     topic.asks = asks;
     topic.exchangeTime = view.exchangeTime;
     topic.receivedTime = receivedTime;
-    const frame: Frame = { text, bytes: Buffer.from(text) };
     let catchUpFrame = snapshot ? frame : undefined;
     let sent = 0;
+    if (native !== undefined && topic.nativeCount > 0) {
+      native.publish(topic.nativeName, frame.bytes!);
+      sent += topic.nativeCount;
+    }
     for (const subscription of topic.subscribers) {
+      if (subscription.native) continue;
       const outbox = subscription.client.outbox;
       // Held back but missed nothing (its last frame was queued over the limit): the update suffices.
       const missedNothing = !snapshot && subscription.lastSeq === topic.seq - 1;
@@ -59,6 +73,7 @@ export class BookPublisher {
         subscription.needsSnapshot = subscription.slow = !accepted;
         subscription.lastSeq = topic.seq;
         sent++;
+        if (accepted) this.joinNative(subscription, topic);
       }
     }
     this.metrics.messageSent(snapshot ? 'book_snapshot' : 'book_update', sent);
@@ -73,6 +88,7 @@ export class BookPublisher {
     if (stream.view.state !== 'live' || stream.snapshotPending || !subscription.client.outbox.writable()) return;
     if (subscription.lastSeq === topic.seq) {
       subscription.needsSnapshot = subscription.slow = false;
+      this.joinNative(subscription, topic);
       return;
     }
     this.sendSnapshot(subscription, this.snapshotFrame(topic, formatGatewayTime(this.clock.nowMs())));
@@ -92,5 +108,32 @@ export class BookPublisher {
     subscription.lastSeq = subscription.topic.seq;
     subscription.needsSnapshot = subscription.slow = !accepted;
     this.metrics.messageSent('book_snapshot', 1);
+    if (accepted && subscription.topic.channel === 'book') this.joinNative(subscription, subscription.topic);
+  }
+
+  /** An in-sync subscriber with nothing waiting and a low backlog goes on the native topic (the hub decides). */
+  private joinNative(subscription: Subscription, topic: BookTopic): void {
+    if (this.native === undefined || subscription.native || !subscription.client.outbox.writable()) return;
+    if (subscription.client.socket.subscribeNative?.(topic.nativeName) !== true) return;
+    subscription.native = true;
+    topic.nativeCount++;
+  }
+
+  /** The hub took the client off its native topics: it holds each topic's current seq; served here from now on. */
+  nativeOff(subscriptions: Iterable<Subscription>): void {
+    for (const subscription of subscriptions) {
+      if (!subscription.native || subscription.topic.channel !== 'book') continue;
+      subscription.native = false;
+      subscription.topic.nativeCount--;
+      subscription.lastSeq = subscription.topic.seq;
+    }
+  }
+
+  /** Before the subscription goes away. */
+  leaveNative(subscription: Subscription): void {
+    if (!subscription.native || subscription.topic.channel !== 'book') return;
+    subscription.native = false;
+    subscription.topic.nativeCount--;
+    subscription.client.socket.unsubscribeNative?.(subscription.topic.nativeName);
   }
 }

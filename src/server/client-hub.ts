@@ -20,6 +20,23 @@ export interface ClientSocket {
   /** Bytes queued for this client and not yet written to the kernel. */
   bufferedBytes(): number;
   close(code: number, reason: string): void;
+  /**
+   * Hubs with native topics only: from now on this socket gets what is published to `topic` without a
+   * per-socket send. False (nothing changed) when its backlog is too high for that; the hub takes it off
+   * every native topic before its backlog could reach the limit (HubHandlers.onNativeOff).
+   */
+  subscribeNative?(topic: string): boolean;
+  unsubscribeNative?(topic: string): void;
+}
+
+/**
+ * A hub's own pub/sub (uWebSockets.js topics): one call publishes to every subscribed socket. The hub
+ * guarantees no publish is dropped: before `reserve` returns, every socket that could pass the backlog
+ * limit with `bytes` more is taken off its native topics (onNativeOff), and the caller sends to it itself.
+ */
+export interface NativeTopics {
+  reserve(bytes: number): void;
+  publish(topic: string, bytes: Uint8Array): void;
 }
 
 export interface HttpRequest {
@@ -41,6 +58,8 @@ export interface HubHandlers {
   onMessage(socket: ClientSocket, text: string, isBinary: boolean): void;
   /** The client's backlog drained below the limit. */
   onDrain(socket: ClientSocket): void;
+  /** The hub took the socket off every native topic (its backlog grew): it got every publish so far, none after. */
+  onNativeOff?(socket: ClientSocket): void;
   onClose(socket: ClientSocket, code: number): void;
   onHttp(request: HttpRequest): HttpResponse | Promise<HttpResponse>;
 }
@@ -60,6 +79,8 @@ export interface ClientHub {
   readonly engine: HubEngine;
   /** e.g. `@trufflesuite/uws-js-unofficial@20.30.0-unofficial.0 (native uws_linux_x64_115.node)`. */
   readonly engineDetail: string;
+  /** Present when the engine publishes to many sockets natively (uWebSockets.js); available once listening. */
+  readonly nativeTopics?: NativeTopics;
   /** Resolves with the bound port (options.port 0 picks a free one). */
   listen(options: HubOptions, handlers: HubHandlers): Promise<number>;
   /** Stop accepting, close every client socket with `code`, release the port. Idempotent. */

@@ -49,6 +49,8 @@ export function createDownstreamServer(deps: DownstreamServerDeps): DownstreamSe
     store, clock, metrics, log,
     maxBackpressureBytes: config.maxBackpressureBytes,
     maxSubscriptionsPerClient: config.maxSubscriptionsPerClient,
+    // Read when the first subscriber joins a topic: the hub is listening by then.
+    native: { reserve: (bytes) => hub.nativeTopics?.reserve(bytes), publish: (topic, bytes) => hub.nativeTopics?.publish(topic, bytes) },
   });
   const catalog: BookCatalog = {
     exchanges: () => [...new Set<ExchangeId>(store.list().map((view) => view.exchange))],
@@ -92,6 +94,9 @@ export function createDownstreamServer(deps: DownstreamServerDeps): DownstreamSe
     },
     onDrain(socket) {
       fanout.drained(socket);
+    },
+    onNativeOff(socket) {
+      fanout.nativeOff(socket);
     },
     onClose(socket, code) {
       fanout.removeClient(socket);

@@ -5,7 +5,7 @@
 // Slow clients: book topics catch up with a snapshot (book-publisher.ts); every other message waits in the
 // client's outbox (client-outbox.ts); past 2 × maxBackpressureBytes the client is closed with 1008.
 import type { BookStore, BookView, StoreListener } from '../book/book-store.ts';
-import type { ClientSocket } from './client-hub.ts';
+import type { ClientSocket, NativeTopics } from './client-hub.ts';
 import { ClientOutbox } from './client-outbox.ts';
 import { BookPublisher } from './book-publisher.ts';
 import type { DownstreamClock, DownstreamLog, DownstreamMetrics } from './downstream-ports.ts';
@@ -24,6 +24,8 @@ export interface FanoutOptions {
   readonly log: DownstreamLog;
   readonly maxBackpressureBytes: number;
   readonly maxSubscriptionsPerClient: number;
+  /** The hub's native topics (uWebSockets.js): book updates published once to every in-sync subscriber. */
+  readonly native?: NativeTopics;
   /** Defers `flush` to the end of the current turn; returns a cancel function. Default: setImmediate. */
   readonly schedule?: (flush: () => void) => () => void;
 }
@@ -64,7 +66,7 @@ export class Fanout {
 
   constructor(private readonly options: FanoutOptions) {
     this.schedule = options.schedule ?? scheduleImmediate;
-    this.books = new BookPublisher(options.metrics, options.clock);
+    this.books = new BookPublisher(options.metrics, options.clock, options.native);
   }
 
   addClient(socket: ClientSocket): void {
@@ -77,7 +79,16 @@ export class Fanout {
     if (client === undefined) return;
     client.closed = true;
     this.clients.delete(socket);
-    for (const [key, subscription] of [...client.subscriptions]) this.topics.detach(key, subscription);
+    for (const [key, subscription] of [...client.subscriptions]) {
+      this.books.leaveNative(subscription);
+      this.topics.detach(key, subscription);
+    }
+  }
+
+  /** The hub took the client off its native topics (its backlog grew): its books are sent one by one again. */
+  nativeOff(socket: ClientSocket): void {
+    const client = this.clients.get(socket);
+    if (client !== undefined) this.books.nativeOff(client.subscriptions.values());
   }
 
   hasClient(socket: ClientSocket): boolean {
@@ -139,6 +150,7 @@ export class Fanout {
       return { code: 'not_subscribed', id: command.id,
         message: `not subscribed to ${command.channel} ${command.exchange} ${command.symbol}` };
     }
+    this.books.leaveNative(subscription);
     this.topics.detach(key, subscription);
     this.deliver(client, 'ack', serializeAck(command.id));
     return undefined;

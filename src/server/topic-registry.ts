@@ -24,14 +24,20 @@ export interface Subscription {
   needsSnapshot: boolean;
   /** Book only: needsSnapshot because the client fell behind (its catch-up counts as a slow-client snapshot). */
   slow: boolean;
-  /** Book only: seq of the last book message queued to this client, -1 before the first. */
+  /** Book only: seq of the last book message queued to this client, -1 before the first (while `native`: stale). */
   lastSeq: number;
+  /** Book only: on the hub's native topic, so publishes reach it without a per-client send. */
+  native: boolean;
 }
 
 export interface BookTopic {
   readonly channel: 'book';
   readonly stream: SymbolStreams;
   readonly depth: number;
+  /** The hub's native topic name (unique per book topic). */
+  readonly nativeName: string;
+  /** Subscribers with `native` set. */
+  nativeCount: number;
   seq: number;
   /** The window last published on this topic: what every in-sync subscriber holds at `seq`. */
   bids: LevelText[];
@@ -81,7 +87,7 @@ export class TopicRegistry {
     if (topic === undefined) {
       const servable = view.state === 'live' && !stream.snapshotPending;
       topic = {
-        channel: 'book', stream, depth, seq: 0,
+        channel: 'book', stream, depth, nativeName: `book ${stream.key} ${depth}`, nativeCount: 0, seq: 0,
         bids: servable ? view.book.topLevels('bids', depth) : [],
         asks: servable ? view.book.topLevels('asks', depth) : [],
         exchangeTime: view.exchangeTime, receivedTime: formatGatewayTime(view.receivedAt), subscribers: new Set(),
@@ -98,7 +104,7 @@ export class TopicRegistry {
   }
 
   attach(client: ClientState, key: string, topic: BookTopic | TradesTopic): Subscription {
-    const subscription: Subscription = { client, topic, needsSnapshot: false, slow: false, lastSeq: -1 };
+    const subscription: Subscription = { client, topic, needsSnapshot: false, slow: false, lastSeq: -1, native: false };
     topic.subscribers.add(subscription);
     client.subscriptions.set(key, subscription);
     return subscription;

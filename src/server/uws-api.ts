@@ -22,6 +22,9 @@ export interface UwsWebSocket<UserData> {
   /** 1 success, 0 queued with backpressure, 2 dropped (backlog already above `maxBackpressure`). */
   send(message: UwsMessage, isBinary?: boolean, compress?: boolean): number;
   getBufferedAmount(): number;
+  /** Native pub/sub: `publish` on the app reaches every socket subscribed to the topic. */
+  subscribe(topic: string): boolean;
+  unsubscribe(topic: string): boolean;
   /** Sends a close frame and calls the `close` handler synchronously. */
   end(code?: number, shortMessage?: string): void;
   getRemoteAddressAsText(): ArrayBuffer;
@@ -71,6 +74,11 @@ export interface UwsApp {
    * second process listening on the same port succeeds too: the kernel then splits connections between them.
    */
   listen(host: string, port: number, options: number, callback: (listenSocket: UwsListenSocket | false) => void): UwsApp;
+  /**
+   * One message to every socket subscribed to `topic`, in C++ (no per-socket JS). A socket whose backlog is
+   * already above maxBackpressure silently misses it (uWS #499/#1338): callers keep sockets well below that.
+   */
+  publish(topic: string, message: UwsMessage, isBinary?: boolean, compress?: boolean): boolean;
   /** Force-closes every socket of the app, listen sockets included. */
   close(): void;
 }

@@ -1,19 +1,14 @@
 // ClientHub on native uWebSockets.js (the only file that drives it; hub-loader.ts loads the addon).
 
-import type {
-  ClientHub, ClientSocket, HttpResponse, HubHandlers, HubOptions, SendOutcome,
-} from './client-hub.ts';
+import type { ClientHub, HttpResponse, HubHandlers, HubOptions } from './client-hub.ts';
 import { answerHttp, statusLine } from './hub-http.ts';
 import { validateHubOptions } from './hub-options.ts';
 import { ENGINE_PAYLOAD_CEILING_BYTES, OVERSIZE_CLOSE_CODE, oversizeReason } from './oversize-frame.ts';
-import {
-  UWS_SEND_DROPPED, type UwsApp, type UwsHttpRequest, type UwsHttpResponse, type UwsListenSocket, type UwsNative,
-  type UwsSocketContext, type UwsWebSocket,
+import type {
+  UwsApp, UwsHttpRequest, UwsHttpResponse, UwsListenSocket, UwsNative, UwsSocketContext,
 } from './uws-api.ts';
-
-interface UserData {
-  client: UwsClient | null;
-}
+import { UwsClient, type UserData } from './uws-client.ts';
+import { UwsNativeTopics } from './uws-native-topics.ts';
 
 const utf8 = new TextDecoder();
 
@@ -30,46 +25,6 @@ function protocolErrorCode(message: ArrayBuffer): number {
   return forcedCloseCodes.get(utf8.decode(message)) ?? 1006;
 }
 
-class UwsClient implements ClientSocket {
-  closed = false;
-  /** Set when send() reported backpressure; cleared (with onDrain) once the backlog is back under the limit. */
-  congested = false;
-
-  constructor(
-    readonly id: number,
-    readonly remoteAddress: string,
-    private readonly ws: UwsWebSocket<UserData>,
-    private readonly limitBytes: number,
-  ) {}
-
-  send(text: string, bytes?: Uint8Array): SendOutcome {
-    if (this.closed) return 'closed';
-    const status = this.ws.send(bytes ?? text, false);
-    // Status 0 only means "not all written to the kernel yet"; the port's notion is "above the limit".
-    if (status === UWS_SEND_DROPPED || this.ws.getBufferedAmount() > this.limitBytes) {
-      this.congested = true;
-      return 'backpressure';
-    }
-    return 'sent';
-  }
-
-  bufferedBytes(): number {
-    return this.closed ? 0 : this.ws.getBufferedAmount();
-  }
-
-  close(code: number, reason: string): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.ws.end(code, reason);
-  }
-
-  drainedBelowLimit(): boolean {
-    if (!this.congested || this.closed || this.ws.getBufferedAmount() > this.limitBytes) return false;
-    this.congested = false;
-    return true;
-  }
-}
-
 export class UwsHub implements ClientHub {
   readonly engine = 'uWebSockets.js' as const;
   private app: UwsApp | null = null;
@@ -77,6 +32,7 @@ export class UwsHub implements ClientHub {
   private readonly clients = new Set<UwsClient>();
   private nextId = 1;
   private closing: Promise<void> | null = null;
+  nativeTopics: UwsNativeTopics | undefined;
 
   constructor(private readonly uws: UwsNative, readonly engineDetail: string) {}
 
@@ -91,6 +47,8 @@ export class UwsHub implements ClientHub {
     }
     const app = this.uws.App();
     this.app = app;
+    const native = new UwsNativeTopics(app, options.maxBackpressureBytes);
+    this.nativeTopics = native;
     app.ws<UserData>(options.wsPath, {
       maxPayloadLength: ENGINE_PAYLOAD_CEILING_BYTES,
       maxBackpressure: options.maxBackpressureBytes,
@@ -101,7 +59,7 @@ export class UwsHub implements ClientHub {
       upgrade: (res, req, context) => this.upgrade(res, req, context),
       open: (ws) => {
         const client = new UwsClient(this.nextId++, utf8.decode(ws.getRemoteAddressAsText()), ws,
-          options.maxBackpressureBytes);
+          options.maxBackpressureBytes, native, (off) => handlers.onNativeOff?.(off));
         ws.getUserData().client = client;
         this.clients.add(client);
         handlers.onOpen(client);
@@ -123,7 +81,7 @@ export class UwsHub implements ClientHub {
       close: (ws, code, message) => {
         const client = ws.getUserData().client;
         if (client === null) return;
-        client.closed = true;
+        client.markClosed();
         this.clients.delete(client);
         handlers.onClose(client, code === 1006 ? protocolErrorCode(message) : code);
       },
