@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseOptions } from './bench-options.ts';
 import { runFeedCase } from './feed-case.ts';
+import type { GcSummary } from './gc-trace.ts';
 import { jsonParseMicrosPerFrame } from './json-parse-baseline.ts';
 import { captureFrames } from './kraken-frames.ts';
 import type { Pacing } from './kraken-feed.ts';
@@ -31,6 +32,9 @@ interface E2eRow {
   readonly botMessages: number;
   readonly seqGaps: number;
   readonly gatewayRssMb: number;
+  /** --trace-gc: bytes allocated per venue frame and GC pauses during the play. */
+  readonly allocatedBytesPerFrame?: number;
+  readonly gc?: GcSummary;
 }
 
 export async function runE2eBench(args: readonly string[], repoRoot: string): Promise<void> {
@@ -59,9 +63,12 @@ export async function runE2eBench(args: readonly string[], repoRoot: string): Pr
         bots: spec.bots, frames: result.framesSent, achievedRate: Math.round(result.framesSent / result.playSeconds),
         gatewayMicrosPerFrame: round(gateway), botsMicrosPerFrame: round(result.cpu.bots / result.framesSent * 1e6),
         jsonParseMicrosPerFrame: round(parse), ratio: round(gateway / parse), botMessages: result.botMessages,
-        seqGaps: result.seqGaps, gatewayRssMb: Math.round(result.gatewayRssMb) });
+        seqGaps: result.seqGaps, gatewayRssMb: Math.round(result.gatewayRssMb),
+        ...(result.gc === undefined ? {} : { gc: result.gc, allocatedBytesPerFrame: Math.round(result.gc.allocatedMb * 2 ** 20 / result.framesSent) }) });
       const last = rows.at(-1)!;
-      console.log(`  ${capture} ${spec.name}, ${spec.bots} bot(s): gateway ${last.gatewayMicrosPerFrame} µs/frame = ${last.ratio}× JSON.parse`);
+      console.log(`  ${capture} ${spec.name}, ${spec.bots} bot(s): gateway ${last.gatewayMicrosPerFrame} µs/frame = ${last.ratio}× JSON.parse`
+        + (last.gc === undefined ? '' : `; ${last.allocatedBytesPerFrame} B allocated/frame, ${last.gc.scavenges} scavenges, `
+          + `pause p50 ${last.gc.pauseP50Ms} max ${last.gc.pauseMaxMs} ms, ${last.gc.pausesOver1Ms} over 1 ms`));
     }
   }
   const table: string[][] = [['capture / case', 'bots', 'frames', 'sent/s', 'gateway µs/frame', 'bots µs/frame', 'JSON.parse µs', 'gateway × JSON.parse', 'seq gaps']];

@@ -7,7 +7,8 @@ import { BotFleet, type FleetResult } from './fleet-control.ts';
 import { GatewayChild } from './gateway-child.ts';
 import { KrakenFeed, type Pacing } from './kraken-feed.ts';
 import type { KrakenFrameSet } from './kraken-frames.ts';
-import { cpuSeconds, CpuMeter, rssBytes } from './proc-stat.ts';
+import { gcSummaryFromLog, type GcSummary } from './gc-trace.ts';
+import { cpuSeconds, CpuMeter, processAgeMs, rssBytes } from './proc-stat.ts';
 
 export interface FeedCase {
   readonly repoRoot: string;
@@ -34,6 +35,8 @@ export interface FeedCaseResult {
   readonly cpu: { readonly gateway: number; readonly bots: number; readonly feed: number };
   readonly gatewayRssMb: number;
   readonly latency: FleetResult | undefined;
+  /** With --trace-gc among gatewayFlags: GC over the play. */
+  readonly gc: GcSummary | undefined;
 }
 
 const nowMicros = () => Number(process.hrtime.bigint()) / 1000;
@@ -66,7 +69,9 @@ export async function runFeedCase(spec: FeedCase): Promise<FeedCaseResult> {
     }
     const meter = new CpuMeter([gateway?.pid ?? 0, ...fleet.pids]);
     const feedCpuStart = cpuSeconds(process.pid);
+    const ageAtStart = gateway === undefined ? 0 : processAgeMs(gateway.pid);
     const play = await feed.play(spec.count, spec.pacing);
+    const ageAtEnd = gateway === undefined ? 0 : processAgeMs(gateway.pid);
     // Let the last frames reach the bots.
     await new Promise((resolve) => setTimeout(resolve, 300));
     const [gatewayCpu = 0, ...botCpu] = meter.take();
@@ -82,7 +87,12 @@ export async function runFeedCase(spec: FeedCase): Promise<FeedCaseResult> {
     } else {
       counted = await fleet.count();
     }
-    return { framesSent: play.framesSent, playSeconds: play.seconds, botMessages: counted.messages, seqGaps: counted.seqGaps,
+    let gc: GcSummary | undefined;
+    if (gateway !== undefined && (spec.gatewayFlags ?? []).includes('--trace-gc')) {
+      await gateway.stop();
+      gc = gcSummaryFromLog(join(spec.runDir, 'gateway-stdio.log'), ageAtStart, ageAtEnd);
+    }
+    return { gc, framesSent: play.framesSent, playSeconds: play.seconds, botMessages: counted.messages, seqGaps: counted.seqGaps,
       cpu: { gateway: spec.route === 'gateway' ? gatewayCpu : 0, bots: botCpu.reduce((a, b) => a + b, 0), feed: feedCpu },
       gatewayRssMb: rss / 2 ** 20, latency };
   } finally {

@@ -44,3 +44,16 @@ export class CpuMeter {
     return this.pids.map((pid, index) => cpuSeconds(pid) - this.start[index]!);
   }
 }
+
+/** How long `pid` has been running, ms (from /proc/<pid>/stat starttime and /proc/uptime); NaN if unknown. */
+export function processAgeMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const startedTicks = Number(fields[19]);
+    const uptimeSeconds = Number(readFileSync('/proc/uptime', 'latin1').split(' ')[0]);
+    return (uptimeSeconds - startedTicks / TICKS_PER_SECOND) * 1000;
+  } catch {
+    return Number.NaN;
+  }
+}

@@ -188,7 +188,8 @@ function createInstruments(registry: Registry, lastDataAt: ReadonlyMap<ExchangeI
     publishLatency: new FrameTimingHistogram(LATENCY_BUCKETS, exchanges, PUBLISH_LATENCY),
     eventLoopDelay: new FrameTimingHistogram(LATENCY_BUCKETS, [], LOOP_DELAY),
     clientsConnected: new Gauge({ name: 'mgw_clients_connected', help: 'Bot connections open now.', registers }),
-    clientMessagesSent: counter('mgw_client_messages_sent_total', 'Messages queued to bots, by type.', ['type']),
+    clientMessagesSent: new Counter({ name: 'mgw_client_messages_sent_total', help: 'Messages queued to bots, by type.',
+      labelNames: ['type'] as const, registers, collect: flushUpstreamCounts }),
     slowClientSnapshots: new Counter({ name: 'mgw_client_snapshots_for_slow_clients_total', help: 'Book snapshots sent '
       + 'to bots that fell behind, instead of their backlog.', registers }),
     clientErrors: counter('mgw_client_errors_total', 'Protocol errors answered to bots, by code.', ['code']),
@@ -234,7 +235,13 @@ export function createMetrics(options: MetricsOptions): GatewayMetrics {
   // Frame and byte counts are plain numbers on the hot path (prom-client hashes labels on every inc); the counters
   // take them at scrape time through their collect().
   const upstream = new Map(ALL_EXCHANGES.map((exchange) => [exchange, { frames: 0, bytes: 0 }]));
+  // Likewise messages sent to bots: one increment per publish, label hashing only at scrape time.
+  const sentCounts = new Map<ClientMessageType, number>();
   const flushUpstreamCounts = (): void => {
+    for (const [type, count] of sentCounts) {
+      if (count > 0) m.clientMessagesSent.inc({ type }, count);
+      sentCounts.set(type, 0);
+    }
     for (const [exchange, counts] of upstream) {
       if (counts.frames > 0) m.framesReceived.inc({ exchange }, counts.frames);
       if (counts.bytes > 0) m.bytesReceived.inc({ exchange }, counts.bytes);
@@ -245,7 +252,7 @@ export function createMetrics(options: MetricsOptions): GatewayMetrics {
   const restPausedUntil = new Map<ExchangeId, number>((options.restExchanges ?? []).map((id) => [id, 0]));
   const m = createInstruments(registry, lastDataAt, now, flushUpstreamCounts, options.exchanges ?? ALL_EXCHANGES,
     restPausedUntil);
-  const sent = new Map(CLIENT_MESSAGE_TYPES.map((type) => [type, m.clientMessagesSent.labels(type)]));
+  for (const type of CLIENT_MESSAGE_TYPES) sentCounts.set(type, 0);
   for (const exchange of options.exchanges ?? []) {
     for (const c of [m.framesReceived, m.bytesReceived, m.parseErrors, m.tradesDeduplicated, m.connectBudgetWaits,
       m.subscriptionFailures]) c.inc({ exchange }, 0);
@@ -285,7 +292,8 @@ export function createMetrics(options: MetricsOptions): GatewayMetrics {
     clientConnected: () => m.clientsConnected.inc(),
     clientDisconnected: () => m.clientsConnected.dec(),
     messageSent(type, count) {
-      sent.get(type)?.inc(count);
+      const pending = sentCounts.get(type);
+      if (pending !== undefined) sentCounts.set(type, pending + count);
     },
     slowClientSnapshot: () => m.slowClientSnapshots.inc(),
     published(exchange, seconds) {

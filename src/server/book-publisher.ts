@@ -42,10 +42,11 @@ export class BookPublisher {
       text = serializeBookUpdate({ exchange: view.exchange, symbol: view.symbol, seq: topic.seq + 1,
         bids: bidChanges, asks: askChanges, exchangeTime: view.exchangeTime, receivedTime, gatewayTime });
     }
-    const frame: Frame = { text, bytes: Buffer.from(text) };
     const native = this.native;
     // May take subscribers off the topic (nativeOff): they got everything up to the current seq.
-    if (native !== undefined && topic.nativeCount > 0) native.reserve(frame.bytes!.byteLength);
+    if (native !== undefined && topic.nativeCount > 0) native.reserve(Buffer.byteLength(text));
+    // Encoded once here only for several one-by-one sends; a native publish or a single send encodes in the hub.
+    const frame: Frame = { text, bytes: topic.subscribers.size - topic.nativeCount > 1 ? Buffer.from(text) : undefined };
     topic.seq++;
     topic.bids = bids;
     topic.asks = asks;
@@ -54,7 +55,7 @@ export class BookPublisher {
     let catchUpFrame = snapshot ? frame : undefined;
     let sent = 0;
     if (native !== undefined && topic.nativeCount > 0) {
-      native.publish(topic.nativeName, frame.bytes!);
+      native.publish(topic.nativeName, text);
       sent += topic.nativeCount;
     }
     for (const subscription of topic.subscribers) {

@@ -36,7 +36,8 @@ export interface ClientSocket {
  */
 export interface NativeTopics {
   reserve(bytes: number): void;
-  publish(topic: string, bytes: Uint8Array): void;
+  /** `message`: text, or its UTF-8 bytes. */
+  publish(topic: string, message: string | Uint8Array): void;
 }
 
 export interface HttpRequest {

@@ -33,10 +33,6 @@ export interface FanoutOptions {
 type SubscribeCommand = Extract<Command, { op: 'subscribe' }>;
 type UnsubscribeCommand = Extract<Command, { op: 'unsubscribe' }>;
 
-const scheduleImmediate = (flush: () => void): (() => void) => {
-  const handle = setImmediate(flush);
-  return () => clearImmediate(handle);
-};
 
 export class Fanout {
   readonly listener: StoreListener = {
@@ -60,12 +56,15 @@ export class Fanout {
   private readonly topics = new TopicRegistry();
   private readonly clients = new Map<ClientSocket, ClientState>();
   private readonly dirty = new Set<SymbolStreams>();
-  private readonly schedule: (flush: () => void) => () => void;
+  private readonly schedule: ((flush: () => void) => () => void) | undefined;
+  /** The default scheduler's pending setImmediate (no closure per turn). */
+  private immediate: NodeJS.Immediate | undefined;
+  private readonly flushNow = (): void => this.flush();
   private readonly books: BookPublisher;
   private cancelFlush: (() => void) | undefined;
 
   constructor(private readonly options: FanoutOptions) {
-    this.schedule = options.schedule ?? scheduleImmediate;
+    this.schedule = options.schedule;
     this.books = new BookPublisher(options.metrics, options.clock, options.native);
   }
 
@@ -169,6 +168,7 @@ export class Fanout {
   /** Publishes every book changed since the last flush. Called by the scheduler; tests may call it directly. */
   flush(): void {
     this.cancelFlush = undefined;
+    this.immediate = undefined;
     if (this.dirty.size === 0) return;
     const nowMs = this.options.clock.nowMs();
     const gatewayTime = formatGatewayTime(nowMs);
@@ -196,6 +196,8 @@ export class Fanout {
   stop(): void {
     this.cancelFlush?.();
     this.cancelFlush = undefined;
+    if (this.immediate !== undefined) clearImmediate(this.immediate);
+    this.immediate = undefined;
     for (const socket of [...this.clients.keys()]) this.removeClient(socket);
     this.dirty.clear();
   }
@@ -223,15 +225,18 @@ export class Fanout {
       stream.dirty = true;
       this.dirty.add(stream);
     }
-    this.cancelFlush ??= this.schedule(() => this.flush());
+    if (this.schedule === undefined) this.immediate ??= setImmediate(this.flushNow);
+    else this.cancelFlush ??= this.schedule(this.flushNow);
   }
 
   /** One frame to many clients, in order with everything else they are sent; slow consumers are closed. */
   private broadcast(subscriptions: Iterable<Subscription>, type: OutboundType, text: string): void {
-    const bytes = Buffer.from(text);
+    // Encoded once, from the second client on (one client: the hub encodes it, no extra copy).
+    let bytes: Uint8Array | undefined;
     let sent = 0;
     let slow: ClientState[] | undefined;
     for (const { client } of subscriptions) {
+      if (sent === 1) bytes = Buffer.from(text);
       if (!client.outbox.deliver(text, bytes)) (slow ??= []).push(client);
       sent++;
     }

@@ -40,8 +40,8 @@ export class UwsNativeTopics implements NativeTopics {
     for (const member of [...this.members]) if (member.bufferedBytes() > this.threshold) member.leaveNative();
   }
 
-  publish(topic: string, bytes: Uint8Array): void {
-    this.publishedSinceLook += bytes.byteLength;
-    this.app.publish(topic, bytes, false);
+  publish(topic: string, message: string | Uint8Array): void {
+    this.publishedSinceLook += typeof message === 'string' ? Buffer.byteLength(message) : message.byteLength;
+    this.app.publish(topic, message, false);
   }
 }

@@ -134,6 +134,23 @@ describe('protocol: gateway → bot serializers (exact text, README.md field ord
     assert.equal(serializeShutdown(), '{"type":"status","state":"shutting_down","reason":"shutting_down"}');
   });
 
+  it('writes book and trade messages exactly as JSON.stringify would, whatever the venue text', () => {
+    const nasty = ['', 'plain', 'q"uote', 'back\\slash', 'nl\n', '\u0000\u001f', '\u2028\u2029', 'é€😀', '\ud800', 'a\udc00b', '</script>'];
+    for (const a of nasty) {
+      for (const b of nasty) {
+        const fields = { exchange: 'kraken' as const, symbol: a, seq: 7, bids: [[a, b], ['1.0', b]] as [string, string][],
+          asks: [[b, a]] as [string, string][], exchangeTime: b, receivedTime: a, gatewayTime };
+        assert.equal(serializeBookUpdate(fields), JSON.stringify({ type: 'book_update', exchange: 'kraken', symbol: a, seq: 7,
+          bids: fields.bids, asks: fields.asks, exchangeTime: b, receivedTime: a, gatewayTime }));
+        assert.equal(serializeBookSnapshot({ ...fields, depth: 3 }), JSON.stringify({ type: 'book_snapshot', exchange: 'kraken',
+          symbol: a, seq: 7, depth: 3, bids: fields.bids, asks: fields.asks, exchangeTime: b, receivedTime: a, gatewayTime }));
+        const trade = { tradeId: a, price: b, size: a, side: 'sell' as const, exchangeTime: b };
+        assert.equal(serializeTrade('binance', b, 9, trade, a, gatewayTime), JSON.stringify({ type: 'trade', exchange: 'binance',
+          symbol: b, seq: 9, tradeId: a, price: b, size: a, side: 'sell', exchangeTime: b, receivedTime: a, gatewayTime }));
+      }
+    }
+  });
+
   it('escapes venue text instead of breaking the frame', () => {
     const text = serializeBookUpdate({ exchange: 'kraken', symbol: 'BTC/USD', seq: 1, bids: [['1\n', '2"']], asks: [],
       exchangeTime: '', receivedTime: gatewayTime, gatewayTime });
