@@ -13,6 +13,7 @@ import { runE2eBench } from './e2e.ts';
 import { runFanoutBench } from './fanout.ts';
 import { runLatencyBench } from './latency.ts';
 import { runMemoryBench } from './memory.ts';
+import { runVsCcxtBench } from './vs-ccxt.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -65,6 +66,11 @@ const BENCHES: Record<string, Bench> = {
     about: '500 books × depth 100 + 100 bots on the Binance simulator: RSS, heap, event-loop delay over time (--minutes; SVG)',
     check: () => undefined,
     run: (args) => runMemoryBench(args, REPO_ROOT),
+  },
+  'vs-ccxt': {
+    about: '10 bots through the gateway vs 10 ccxt pro watchOrderBook clients, same Binance feed: total CPU (installs ccxt outside the repo)',
+    check: () => undefined,
+    run: (args) => runVsCcxtBench(args, REPO_ROOT),
   },
 };
 
