@@ -26,6 +26,8 @@ export class BookSide {
   private lowestTouched = 0;
   /** Removals of a price this side did not hold (venues send some: Coinbase ~1 per second per product). */
   absentRemovals = 0;
+  /** Increments on every change of the side: a reader that saw version V holds the same levels while it is V. */
+  version = 0;
 
   constructor(readonly side: 'bids' | 'asks', options: BookSideOptions = {}) {
     this.sign = side === 'bids' ? -1 : 1;
@@ -122,6 +124,7 @@ export class BookSide {
   }
 
   clear(): void {
+    this.version++;
     this.keys.length = 0;
     this.levels.length = 0;
     this.lowestTouched = 0;
@@ -144,6 +147,7 @@ export class BookSide {
   truncate(depth: number): void {
     const excess = this.levels.length - depth;
     if (excess <= 0) return;
+    this.version++;
     this.keys.splice(0, excess);
     this.levels.splice(0, excess);
     if (this.exactPrefix) this.bound = this.keys[0] ?? -Infinity;
@@ -183,6 +187,7 @@ export class BookSide {
   }
 
   private touch(bestFirstIndex: number): void {
+    this.version++;
     if (bestFirstIndex < this.lowestTouched) this.lowestTouched = bestFirstIndex;
   }
 

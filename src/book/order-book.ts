@@ -34,6 +34,11 @@ export class OrderBook {
     return this[side].top(count);
   }
 
+  /** Changes with every change of that side (see BookSide.version). */
+  sideVersion(side: 'bids' | 'asks'): number {
+    return this[side].version;
+  }
+
   /** Best bid at or above best ask: a book known to be wrong. */
   isCrossed(): boolean {
     const bid = this.bids.bestPrice();

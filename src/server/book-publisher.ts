@@ -6,6 +6,7 @@
 // With a hub that has native topics (uWebSockets.js), an in-sync subscriber whose backlog is low is put on the
 // topic: one native publish reaches all of them, and only the others are visited here. The hub takes a
 // subscriber off (nativeOff) before its backlog could make uWS drop a publish; from then on it is served here.
+import type { LevelText } from '../core/model.ts';
 import type { NativeTopics } from './client-hub.ts';
 import type { DownstreamClock, DownstreamMetrics } from './downstream-ports.ts';
 import { diffWindow } from './book-window.ts';
@@ -18,6 +19,8 @@ interface Frame {
   readonly bytes: Uint8Array | undefined;
 }
 
+const NO_CHANGES: readonly LevelText[] = Object.freeze([]);
+
 export class BookPublisher {
   constructor(private readonly metrics: DownstreamMetrics, private readonly clock: DownstreamClock,
     private readonly native?: NativeTopics) {}
@@ -25,16 +28,24 @@ export class BookPublisher {
   /** Call only while the book is live. */
   publish(topic: BookTopic, snapshot: boolean, gatewayTime: string): void {
     const view = topic.stream.view;
-    const bids = view.book.topLevels('bids', topic.depth);
-    const asks = view.book.topLevels('asks', topic.depth);
+    const book = view.book;
+    const bidsVersion = book.sideVersion('bids');
+    const asksVersion = book.sideVersion('asks');
+    // A side that did not change since the last publish is the window bots hold: no copy, no diff.
+    const bidsSame = !snapshot && bidsVersion === topic.bidsVersion;
+    const asksSame = !snapshot && asksVersion === topic.asksVersion;
+    const bids = bidsSame ? topic.bids : book.topLevels('bids', topic.depth);
+    const asks = asksSame ? topic.asks : book.topLevels('asks', topic.depth);
+    topic.bidsVersion = bidsVersion;
+    topic.asksVersion = asksVersion;
     let text: string;
     const receivedTime = formatGatewayTime(view.receivedAt);
     if (snapshot) {
       text = serializeBookSnapshot({ exchange: view.exchange, symbol: view.symbol, seq: topic.seq + 1,
         depth: topic.depth, bids, asks, exchangeTime: view.exchangeTime, receivedTime, gatewayTime });
     } else {
-      const bidChanges = diffWindow('bids', topic.bids, bids);
-      const askChanges = diffWindow('asks', topic.asks, asks);
+      const bidChanges = bidsSame ? NO_CHANGES : diffWindow('bids', topic.bids, bids);
+      const askChanges = asksSame ? NO_CHANGES : diffWindow('asks', topic.asks, asks);
       // Keep the fresh tuples even when nothing changed, so the next diff takes the reference fast path.
       topic.bids = bids;
       topic.asks = asks;

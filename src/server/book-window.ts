@@ -11,9 +11,12 @@ import type { LevelText } from '../core/model.ts';
 
 export type SideName = 'bids' | 'asks';
 
-export function diffWindow(side: SideName, previous: readonly LevelText[], current: readonly LevelText[]): LevelText[] {
-  const removed: LevelText[] = [];
-  const changed: LevelText[] = [];
+const NOTHING: readonly LevelText[] = Object.freeze([]);
+
+export function diffWindow(side: SideName, previous: readonly LevelText[], current: readonly LevelText[]): readonly LevelText[] {
+  // Allocated on first use: most diffs have no removal, many windows no change at all.
+  let removed: LevelText[] | undefined;
+  let changed: LevelText[] | undefined;
   const sign = side === 'bids' ? -1 : 1;
   let i = 0;
   let j = 0;
@@ -24,30 +27,30 @@ export function diffWindow(side: SideName, previous: readonly LevelText[], curre
       i++;
       j++;
     } else if (before[0] === after[0]) {
-      if (before[1] !== after[1]) changed.push(after);
+      if (before[1] !== after[1]) (changed ??= []).push(after);
       i++;
       j++;
     } else {
       const beforeKey = sign * Number(before[0]);
       const afterKey = sign * Number(after[0]);
       if (beforeKey < afterKey) {
-        removed.push([before[0], '0']);
+        (removed ??= []).push([before[0], '0']);
         i++;
       } else if (afterKey < beforeKey) {
-        changed.push(after);
+        (changed ??= []).push(after);
         j++;
       } else {
         // Same price written differently (`1877.30` vs `1877.3`): replace the text.
-        removed.push([before[0], '0']);
-        changed.push(after);
+        (removed ??= []).push([before[0], '0']);
+        (changed ??= []).push(after);
         i++;
         j++;
       }
     }
   }
-  for (; i < previous.length; i++) removed.push([previous[i]![0], '0']);
-  for (; j < current.length; j++) changed.push(current[j]!);
-  if (removed.length === 0) return changed;
-  for (const level of changed) removed.push(level);
+  for (; i < previous.length; i++) (removed ??= []).push([previous[i]![0], '0']);
+  for (; j < current.length; j++) (changed ??= []).push(current[j]!);
+  if (removed === undefined) return changed ?? NOTHING;
+  if (changed !== undefined) for (const level of changed) removed.push(level);
   return removed;
 }

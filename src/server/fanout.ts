@@ -39,7 +39,7 @@ export class Fanout {
     bookChanged: (view, change) => this.bookChanged(view, change === 'snapshot'),
     bookStateChanged: (view) => this.bookStateChanged(view),
     tradesAdded: (key, trades, receivedAt) => {
-      const topic = this.topics.stream(key.exchange, key.symbol)?.trades;
+      const topic = this.topics.streamOf(key)?.trades;
       if (topic === undefined || topic.subscribers.size === 0) return;
       const nowMs = this.options.clock.nowMs();
       const gatewayTime = formatGatewayTime(nowMs);
@@ -203,14 +203,14 @@ export class Fanout {
   }
 
   private bookChanged(view: BookView, replaced: boolean): void {
-    const stream = this.topics.stream(view.exchange, view.symbol);
+    const stream = this.topics.streamOf(view);
     if (stream === undefined || stream.books.size === 0) return;
     if (replaced) stream.snapshotPending = true;
     this.markDirty(stream);
   }
 
   private bookStateChanged(view: BookView): void {
-    const stream = this.topics.stream(view.exchange, view.symbol);
+    const stream = this.topics.streamOf(view);
     if (stream === undefined) return;
     // What bots hold is suspect once the book leaves `live`; the way back is always a snapshot, even if
     // the state returns to live without the store replacing the book.

@@ -4,7 +4,7 @@
 // depth, so two depths of one book on one connection would be indistinguishable streams.
 import type { LevelText } from '../core/model.ts';
 import type { ExchangeId } from '../exchanges/registry.ts';
-import { bookKeyText, type BookView } from '../book/book-store.ts';
+import { bookKeyText, type BookKey, type BookView } from '../book/book-store.ts';
 import type { ClientSocket } from './client-hub.ts';
 import type { ClientOutbox } from './client-outbox.ts';
 import type { Channel } from './protocol.ts';
@@ -42,6 +42,9 @@ export interface BookTopic {
   /** The window last published on this topic: what every in-sync subscriber holds at `seq`. */
   bids: LevelText[];
   asks: LevelText[];
+  /** The book sides' versions `bids` / `asks` were read at (-1: unknown): an unchanged side is not read again. */
+  bidsVersion: number;
+  asksVersion: number;
   exchangeTime: string;
   /** receivedTime of the window last published. */
   receivedTime: string;
@@ -75,9 +78,16 @@ export function subscriptionKey(channel: Channel, exchange: ExchangeId, symbol: 
 
 export class TopicRegistry {
   private readonly streams = new Map<string, SymbolStreams>();
+  /** The same streams by the store's entry object (BookView / BookKey): no key string built per venue frame. */
+  private readonly byEntry = new Map<BookKey, SymbolStreams>();
 
   stream(exchange: ExchangeId, symbol: string): SymbolStreams | undefined {
     return this.streams.get(bookKeyText(exchange, symbol));
+  }
+
+  /** `stream()` for the store's own entry object (what store listeners are given). */
+  streamOf(entry: BookKey): SymbolStreams | undefined {
+    return this.byEntry.get(entry) ?? this.stream(entry.exchange, entry.symbol);
   }
 
   /** Creates the topic on first use. A new book topic starts at seq 0 holding the current window. */
@@ -89,7 +99,7 @@ export class TopicRegistry {
       topic = {
         channel: 'book', stream, depth, nativeName: `book ${stream.key} ${depth}`, nativeCount: 0, seq: 0,
         bids: servable ? view.book.topLevels('bids', depth) : [],
-        asks: servable ? view.book.topLevels('asks', depth) : [],
+        asks: servable ? view.book.topLevels('asks', depth) : [], bidsVersion: -1, asksVersion: -1,
         exchangeTime: view.exchangeTime, receivedTime: formatGatewayTime(view.receivedAt), subscribers: new Set(),
       };
       stream.books.set(depth, topic);
@@ -119,7 +129,10 @@ export class TopicRegistry {
     const stream = topic.stream;
     if (topic.channel === 'book') stream.books.delete(topic.depth);
     else stream.trades = undefined;
-    if (stream.books.size === 0 && stream.trades === undefined) this.streams.delete(stream.key);
+    if (stream.books.size === 0 && stream.trades === undefined) {
+      this.streams.delete(stream.key);
+      this.byEntry.delete(stream.view);
+    }
   }
 
   /** One subscription per distinct client subscribed to any topic of the stream. */
@@ -151,6 +164,7 @@ export class TopicRegistry {
         dirty: false, snapshotPending: view.state !== 'live',
       };
       this.streams.set(key, stream);
+      this.byEntry.set(view, stream);
     }
     return stream;
   }
