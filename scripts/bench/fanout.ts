@@ -26,6 +26,9 @@ interface FanoutRow {
   /** Gateway CPU above the no-bot case at the same rate, per delivered bot message, µs. */
   readonly fanoutMicrosPerMessage: number;
   readonly messagesPerFanoutCpuSecond: number;
+  /** The same counting user CPU only (the kernel's socket writes are the same work for both engines). */
+  readonly fanoutUserMicrosPerMessage: number;
+  readonly messagesPerFanoutUserCpuSecond: number;
   readonly latency: Percentiles;
   readonly seqGaps: number;
 }
@@ -43,22 +46,28 @@ export async function runFanoutBench(args: readonly string[], repoRoot: string):
     const frames = generatedFrames(count);
     for (const engine of engines) {
       let idleCpuPerSecond = 0;
+      let idleUserPerSecond = 0;
       for (const bots of [0, ...options.bots]) {
         const result = await runFeedCase({ repoRoot, runDir, frames, route: 'gateway', engine, bots, count,
           pacing: { kind: 'rate', perSecond: rate }, latencyFromUpdate: warmup });
         const cpuPerSecond = result.cpu.gateway / result.playSeconds;
+        const userPerSecond = (result.cpu.gateway - result.gatewaySystemCpu) / result.playSeconds;
         if (bots === 0) {
           idleCpuPerSecond = cpuPerSecond;
+          idleUserPerSecond = userPerSecond;
           continue;
         }
         // Bot messages over the whole play (the measured window's count scaled to every frame sent).
         const window = result.latency!;
         const messages = window.messages * result.framesSent / Math.max(1, count - warmup);
         const fanoutCpu = Math.max(0, (cpuPerSecond - idleCpuPerSecond) * result.playSeconds);
+        const fanoutUser = Math.max(1e-6, (userPerSecond - idleUserPerSecond) * result.playSeconds);
         rows.push({ engine, rate, bots, achievedRate: Math.round(result.framesSent / result.playSeconds), botMessages: Math.round(messages),
           gatewayCpuSeconds: Math.round(result.cpu.gateway * 1000) / 1000, gatewayCpuPerSecond: Math.round(cpuPerSecond * 1000) / 1000,
           fanoutMicrosPerMessage: Math.round(fanoutCpu / messages * 1e7) / 10,
-          messagesPerFanoutCpuSecond: Math.round(messages / fanoutCpu), latency: percentiles(window.histogram), seqGaps: result.seqGaps });
+          messagesPerFanoutCpuSecond: Math.round(messages / fanoutCpu),
+          fanoutUserMicrosPerMessage: Math.round(fanoutUser / messages * 1e7) / 10, messagesPerFanoutUserCpuSecond: Math.round(messages / fanoutUser),
+          latency: percentiles(window.histogram), seqGaps: result.seqGaps });
         const last = rows.at(-1)!;
         console.log(`  ${engine.padEnd(4)} ${bots} bot(s) × ${rate}/s: gateway ${last.gatewayCpuPerSecond} CPU-s/s, fan-out `
           + `${last.fanoutMicrosPerMessage} µs/msg, p50 ${last.latency.p50} p99 ${last.latency.p99} µs (sent ${last.achievedRate}/s)`);
@@ -66,7 +75,7 @@ export async function runFanoutBench(args: readonly string[], repoRoot: string):
     }
   }
   const table: string[][] = [['rate × bots', ...engines.flatMap((e) => [`${e} p50/p99/p99.9 µs`, `${e} gw CPU-s/s`, `${e} fan-out µs/msg`]),
-    ...(engines.length === 2 ? ['msgs per fan-out CPU-s uws/ws'] : [])]];
+    ...(engines.length === 2 ? ['msgs per fan-out CPU-s uws/ws', 'same, user CPU only'] : [])]];
   for (const rate of options.rates) {
     for (const bots of options.bots) {
       const cells = engines.map((engine) => rows.find((r) => r.engine === engine && r.rate === rate && r.bots === bots));
@@ -76,7 +85,8 @@ export async function runFanoutBench(args: readonly string[], repoRoot: string):
           r === undefined ? '-' : String(r.gatewayCpuPerSecond), r === undefined ? '-' : String(r.fanoutMicrosPerMessage));
       }
       if (engines.length === 2 && cells[0] !== undefined && cells[1] !== undefined) {
-        line.push((cells[0].messagesPerFanoutCpuSecond / cells[1].messagesPerFanoutCpuSecond).toFixed(2));
+        line.push((cells[0].messagesPerFanoutCpuSecond / cells[1].messagesPerFanoutCpuSecond).toFixed(2),
+          (cells[0].messagesPerFanoutUserCpuSecond / cells[1].messagesPerFanoutUserCpuSecond).toFixed(2));
       }
       table.push(line);
     }

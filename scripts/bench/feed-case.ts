@@ -33,6 +33,8 @@ export interface FeedCaseResult {
   readonly seqGaps: number;
   /** CPU seconds over the play. */
   readonly cpu: { readonly gateway: number; readonly bots: number; readonly feed: number };
+  /** The gateway's CPU in the kernel (socket I/O), part of cpu.gateway. */
+  readonly gatewaySystemCpu: number;
   readonly gatewayRssMb: number;
   readonly latency: FleetResult | undefined;
   /** With --trace-gc among gatewayFlags: GC over the play. */
@@ -74,7 +76,9 @@ export async function runFeedCase(spec: FeedCase): Promise<FeedCaseResult> {
     const ageAtEnd = gateway === undefined ? 0 : processAgeMs(gateway.pid);
     // Let the last frames reach the bots.
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const [gatewayCpu = 0, ...botCpu] = meter.take();
+    const split = meter.takeSplit();
+    const [gatewayCpu = 0, ...botCpu] = split.map(({ user, system }) => user + system);
+    const gatewaySystemCpu = split[0]?.system ?? 0;
     const feedCpu = cpuSeconds(process.pid) - feedCpuStart;
     const rss = gateway === undefined ? Number.NaN : rssBytes(gateway.pid);
     let latency: FleetResult | undefined;
@@ -92,7 +96,7 @@ export async function runFeedCase(spec: FeedCase): Promise<FeedCaseResult> {
       await gateway.stop();
       gc = gcSummaryFromLog(join(spec.runDir, 'gateway-stdio.log'), ageAtStart, ageAtEnd);
     }
-    return { gc, framesSent: play.framesSent, playSeconds: play.seconds, botMessages: counted.messages, seqGaps: counted.seqGaps,
+    return { gc, gatewaySystemCpu: spec.route === 'gateway' ? gatewaySystemCpu : 0, framesSent: play.framesSent, playSeconds: play.seconds, botMessages: counted.messages, seqGaps: counted.seqGaps,
       cpu: { gateway: spec.route === 'gateway' ? gatewayCpu : 0, bots: botCpu.reduce((a, b) => a + b, 0), feed: feedCpu },
       gatewayRssMb: rss / 2 ** 20, latency };
   } finally {
