@@ -1,6 +1,7 @@
 // The header every bench report starts with: machine, Node version, hub engine, load average at start and end.
 // Absolute times move with the machine and with whatever else runs on it; the ratios in each report do not.
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
+import { benchPlatform, platformLine, type BenchPlatform } from './platform.ts';
 
 export interface RunHeader {
   readonly bench: string;
@@ -13,6 +14,8 @@ export interface RunHeader {
   readonly engines: readonly string[];
   /** 1/5/15-minute load averages when the run started (other processes on the machine). */
   readonly loadAtStart: readonly number[];
+  /** Node, OS, glibc, CPU and the hub engine build (platform.ts, as every bench report). */
+  readonly platform: BenchPlatform;
 }
 
 export function runHeader(bench: string, engines: readonly string[]): RunHeader {
@@ -20,7 +23,7 @@ export function runHeader(bench: string, engines: readonly string[]): RunHeader 
   return {
     bench, startedAt: new Date().toISOString(), machine: cpu[0]?.model.trim() ?? 'unknown cpu', cores: cpu.length,
     memoryGb: Math.round(totalmem() / 2 ** 30), os: `${platform()} ${release()}`, node: process.version, engines,
-    loadAtStart: loadavg().map((value) => Math.round(value * 100) / 100),
+    loadAtStart: loadavg().map((value) => Math.round(value * 100) / 100), platform: benchPlatform(),
   };
 }
 
@@ -30,8 +33,8 @@ export function currentLoad(): number[] {
 
 export function headerText(header: RunHeader): string {
   return [`# ${header.bench} — ${header.startedAt}`,
-    `machine: ${header.cores} × ${header.machine}, ${header.memoryGb} GB, ${header.os}; Node ${header.node}; `
-      + `hub engine(s): ${header.engines.join(', ')}`,
+    `platform: ${platformLine(header.platform)}, ${header.memoryGb} GB`,
+    `measured: ${header.engines.join(', ')}`,
     `load average at start: ${header.loadAtStart.join(' / ')} (1/5/15 min; ratios below are measured side by side in this run)`,
   ].join('\n');
 }
