@@ -1,4 +1,5 @@
-// Fan-out benchmark of the ClientHub engines: native uWebSockets.js vs `ws`, in one run.
+// Fan-out benchmark of the ClientHub engines: native uWebSockets.js (one native topic publish per message, as the
+// fan-out publishes to in-sync bots) vs `ws` (one send per bot), in one run.
 // Usage: node --import tsx scripts/bench/hub.ts [--clients 10,50] [--messages 20000] [--latency-messages 2000]
 //        [--engines uws,ws] [--out bench/results]
 
@@ -127,6 +128,8 @@ class ClientsProcess {
   }
 }
 
+const BENCH_TOPIC = 'bench book';
+
 async function runScenario(engine: 'uws' | 'ws', clients: number, options: HubBenchOptions): Promise<HubBenchScenario> {
   const hub = createClientHub(engine, (message) => options.log(message));
   const sockets: ClientSocket[] = [];
@@ -139,6 +142,9 @@ async function runScenario(engine: 'uws' | 'ws', clients: number, options: HubBe
   const child = new ClientsProcess(fork(clientScript, [String(port), String(clients), PATH],
     { execArgv: ['--import', 'tsx'], stdio: 'inherit' }));
   await child.next('ready');
+  // uWS: every bot on one native topic, one publish per message (what the fan-out does for in-sync bots).
+  const native = hub.nativeTopics;
+  if (native !== undefined) for (const socket of sockets) socket.subscribeNative?.(BENCH_TOPIC);
   let seq = 0;
   let sendsNotSent = 0;
   let incompleteMessages = 0;
@@ -158,7 +164,12 @@ async function runScenario(engine: 'uws' | 'ws', clients: number, options: HubBe
         const bytes = Buffer.from(text);
         messageBytes = bytes.length;
         const start = process.hrtime.bigint();
-        for (const socket of sockets) if (socket.send(text, bytes) !== 'sent') sendsNotSent++;
+        if (native === undefined) {
+          for (const socket of sockets) if (socket.send(text, bytes) !== 'sent') sendsNotSent++;
+        } else {
+          native.reserve(bytes.length);
+          native.publish(BENCH_TOPIC, bytes);
+        }
         loopNs += process.hrtime.bigint() - start;
       }
     };

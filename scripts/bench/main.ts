@@ -1,9 +1,10 @@
 // `npm run bench [-- <name> [options]]`: runs every benchmark, or the one named. Results go to bench/results/.
-//   npm run bench                      all benchmarks, default options
+//   npm run bench                      all benchmarks, default options (about 10 minutes)
 //   npm run bench -- ingest [options]  ingest path vs JSON.parse, Kraken, Binance, Coinbase (--venue
 //                                      kraken|binance|coinbase|all; options: scripts/bench/ingest-venues.ts, ingest.ts,
 //                                      ingest-binance.ts, ingest-coinbase.ts; Coinbase adds the event-loop figures)
-//   npm run bench -- hub [options]     uWebSockets.js vs ws fan-out (options: scripts/bench/hub.ts)
+//   npm run bench -- hub [options]     uWebSockets.js (native publish) vs ws fan-out (options: scripts/bench/hub.ts)
+//   npm run bench -- e2e|fanout|latency|memory|vs-ccxt [--option value …]: the daemon as a child process (options: each file's DEFAULTS)
 // An unknown name prints this usage and exits 2; a failed benchmark (e.g. a checksum mismatch) exits 1.
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
