@@ -51,11 +51,16 @@ export class KrakenFeed {
     this.port = typeof address === 'object' && address !== null ? address.port : 0;
   }
 
-  /** Sends `count` updates (looping the frame set) with the pacing; resolves when the last one went out. */
-  play(count: number, pacing: Pacing): Promise<PlayResult> {
+  /**
+   * Sends `count` updates (looping the frame set) with the pacing; resolves when the last one went out, or when
+   * `deadlineFactor` × the planned duration has passed (a server that cannot keep up: the rest stay unsent, send
+   * time 0).
+   */
+  play(count: number, pacing: Pacing, deadlineFactor = 3): Promise<PlayResult> {
     const { updates } = this.frames;
     const sentMicros = new Float64Array(count);
     const started = nowMicros();
+    const plannedMs = pacing.kind === 'rate' ? count / pacing.perSecond * 1000 : count / pacing.frames * pacing.everyMs;
     let sent = 0;
     return new Promise((resolve) => {
       const sendOne = (): void => {
@@ -71,7 +76,7 @@ export class KrakenFeed {
           ? Math.min(count, Math.floor(elapsedMs * pacing.perSecond / 1000) + 1)
           : Math.min(count, (Math.floor(elapsedMs / pacing.everyMs) + 1) * pacing.frames);
         while (sent < due) sendOne();
-        if (sent >= count) {
+        if (sent >= count || elapsedMs > plannedMs * deadlineFactor) {
           resolve({ framesSent: sent, sentMicros, seconds: (nowMicros() - started) / 1e6 });
           return;
         }

@@ -15,7 +15,7 @@ import { DEFAULT_RESULTS_DIR, jsonText, writeResult } from './results-file.ts';
 import { chartSvg, type Panel } from './svg-chart.ts';
 import { printTable } from './text-table.ts';
 
-const DEFAULTS = { bots: [1, 10, 100], rates: [2000, 20000], warmup: 2, seconds: 4, stalled: 1, engine: 'uws', out: DEFAULT_RESULTS_DIR };
+const DEFAULTS = { bots: [1, 10, 100], rates: [2000, 20000], warmup: 1.5, seconds: 3, stalled: 1, engine: 'uws', out: DEFAULT_RESULTS_DIR };
 
 interface LatencyRow {
   readonly bots: number;
