@@ -16,7 +16,7 @@ import { currentLoad, headerText, runHeader } from './run-header.ts';
 import { DEFAULT_RESULTS_DIR, jsonText, writeResult } from './results-file.ts';
 import { printTable } from './text-table.ts';
 
-const DEFAULTS = { captures: ['ethusd', 'xrpusd'], burstFrames: 40_000, pacedSeconds: 8, pacedRate: 2000, pacedBots: 10,
+const DEFAULTS = { captures: ['ethusd', 'xrpusd'], burstFrames: 40_000, pacedSeconds: 5, pacedRate: 2000, pacedBots: 10,
   engine: 'uws', profile: false, traceGc: false, out: DEFAULT_RESULTS_DIR };
 
 interface E2eRow {

@@ -13,7 +13,7 @@ import { currentLoad, headerText, runHeader } from './run-header.ts';
 import { DEFAULT_RESULTS_DIR, jsonText, writeResult } from './results-file.ts';
 import { printTable } from './text-table.ts';
 
-const DEFAULTS = { bots: [1, 10, 100], rates: [1000, 20000, 100000], engines: ['uws', 'ws'], warmup: 1, seconds: 2, out: DEFAULT_RESULTS_DIR };
+const DEFAULTS = { bots: [1, 10, 100], rates: [1000, 20000, 100000], engines: ['uws', 'ws'], warmup: 0.5, seconds: 1.5, out: DEFAULT_RESULTS_DIR };
 
 interface FanoutRow {
   readonly engine: string;
@@ -61,12 +61,14 @@ export async function runFanoutBench(args: readonly string[], repoRoot: string):
         const window = result.latency!;
         const messages = window.messages * result.framesSent / Math.max(1, count - warmup);
         const fanoutCpu = Math.max(0, (cpuPerSecond - idleCpuPerSecond) * result.playSeconds);
-        const fanoutUser = Math.max(1e-6, (userPerSecond - idleUserPerSecond) * result.playSeconds);
+        // Below the no-bot baseline (noise at low rates): no meaningful figure.
+        const fanoutUser = (userPerSecond - idleUserPerSecond) * result.playSeconds;
         rows.push({ engine, rate, bots, achievedRate: Math.round(result.framesSent / result.playSeconds), botMessages: Math.round(messages),
           gatewayCpuSeconds: Math.round(result.cpu.gateway * 1000) / 1000, gatewayCpuPerSecond: Math.round(cpuPerSecond * 1000) / 1000,
           fanoutMicrosPerMessage: Math.round(fanoutCpu / messages * 1e7) / 10,
           messagesPerFanoutCpuSecond: Math.round(messages / fanoutCpu),
-          fanoutUserMicrosPerMessage: Math.round(fanoutUser / messages * 1e7) / 10, messagesPerFanoutUserCpuSecond: Math.round(messages / fanoutUser),
+          fanoutUserMicrosPerMessage: fanoutUser > 0 ? Math.round(fanoutUser / messages * 1e7) / 10 : Number.NaN,
+          messagesPerFanoutUserCpuSecond: fanoutUser > 0 ? Math.round(messages / fanoutUser) : Number.NaN,
           latency: percentiles(window.histogram), seqGaps: result.seqGaps });
         const last = rows.at(-1)!;
         console.log(`  ${engine.padEnd(4)} ${bots} bot(s) × ${rate}/s: gateway ${last.gatewayCpuPerSecond} CPU-s/s, fan-out `

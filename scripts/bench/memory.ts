@@ -15,7 +15,7 @@ import { currentLoad, headerText, runHeader } from './run-header.ts';
 import { DEFAULT_RESULTS_DIR, jsonText, writeResult } from './results-file.ts';
 import { chartSvg } from './svg-chart.ts';
 
-const DEFAULTS = { minutes: 1.5, books: 500, depth: 100, bots: 100, booksPerBot: 10, sampleSeconds: 5, engine: 'uws', heapSnapshots: false, out: DEFAULT_RESULTS_DIR };
+const DEFAULTS = { minutes: 1, books: 500, depth: 100, bots: 100, booksPerBot: 10, sampleSeconds: 5, engine: 'uws', heapSnapshots: false, out: DEFAULT_RESULTS_DIR };
 
 interface Sample {
   readonly seconds: number;
