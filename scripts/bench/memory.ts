@@ -84,14 +84,17 @@ export async function runMemoryBench(args: readonly string[], repoRoot: string):
     const seqGaps = counts.reduce((sum, c) => sum + c.seqGaps, 0);
     const third = Math.max(1, Math.floor(samples.length / 3));
     const peak = (list: Sample[], key: 'rssMb' | 'heapUsedMb') => Math.max(...list.map((s) => s[key]));
+    const low = (list: Sample[]) => Math.min(...list.map((s) => s.heapUsedMb));
     const early = samples.slice(third, 2 * third);
     const late = samples.slice(-third);
     const summary = {
       readySeconds, maxRssMb: peak(samples, 'rssMb'), seqGaps,
       heapGrowth: Math.round(peak(late, 'heapUsedMb') / peak(early, 'heapUsedMb') * 1000) / 1000,
       rssGrowth: Math.round(peak(late, 'rssMb') / peak(early, 'rssMb') * 1000) / 1000,
+      // Heap used includes garbage not collected yet: the lows (after collections) are what stays.
+      heapLowGrowth: Math.round(low(late) / low(early) * 1000) / 1000,
     };
-    console.log(`  max RSS ${summary.maxRssMb} MB; last third's peak / second third's: heap ×${summary.heapGrowth}, RSS ×${summary.rssGrowth}; seq gaps ${seqGaps}`);
+    console.log(`  max RSS ${summary.maxRssMb} MB; last third's peak / second third's: heap ×${summary.heapGrowth} (lows ×${summary.heapLowGrowth}), RSS ×${summary.rssGrowth}; seq gaps ${seqGaps}`);
     console.log(`load average at end: ${currentLoad().join(' / ')}`);
     const at = new Date(header.startedAt);
     const points = (key: keyof Sample) => samples.map((s) => [s.seconds, s[key]] as const);
