@@ -24,6 +24,8 @@ export interface FeedCase {
   /** Per-frame latency over updates [warmup, count): only for generated frames (index in the timestamp). */
   readonly latencyFromUpdate?: number;
   readonly gatewayFlags?: readonly string[];
+  /** The daemon of another checkout (a baseline measured in the same run). */
+  readonly gatewayRoot?: string;
 }
 
 export interface FeedCaseResult {
@@ -55,7 +57,8 @@ export async function runFeedCase(spec: FeedCase): Promise<FeedCaseResult> {
   try {
     if (spec.route === 'gateway') {
       gateway = new GatewayChild({ repoRoot: spec.repoRoot, runDir: spec.runDir, engine: spec.engine,
-        exchanges: krakenExchanges(feed.url, spec.frames.symbol, spec.frames.depth), nodeFlags: spec.gatewayFlags ?? [] });
+        exchanges: krakenExchanges(feed.url, spec.frames.symbol, spec.frames.depth), nodeFlags: spec.gatewayFlags ?? [],
+        ...(spec.gatewayRoot === undefined ? {} : { gatewayRoot: spec.gatewayRoot }) });
       await gateway.start();
       await gateway.ready();
     }

@@ -14,6 +14,8 @@ export interface GatewayChildOptions {
   readonly exchanges: Record<string, unknown>;
   readonly engine: 'uws' | 'ws';
   readonly nodeFlags?: readonly string[];
+  /** Run the daemon of this checkout instead (default: BENCH_GATEWAY_ROOT, else repoRoot). */
+  readonly gatewayRoot?: string;
 }
 
 export async function freePort(): Promise<number> {
@@ -57,7 +59,7 @@ export class GatewayChild {
     const stdio = createWriteStream(join(runDir, 'gateway-stdio.log'));
     // BENCH_GATEWAY_ROOT: run the daemon of another checkout (e.g. an export of main as the "before" of a change).
     const child = spawn(process.execPath, [...(this.options.nodeFlags ?? []), '--import', 'tsx', 'src/main.ts',
-      '--config', configFile], { cwd: process.env.BENCH_GATEWAY_ROOT ?? repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      '--config', configFile], { cwd: this.options.gatewayRoot ?? process.env.BENCH_GATEWAY_ROOT ?? repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     child.stdout?.pipe(stdio);
     child.stderr?.pipe(stdio);
