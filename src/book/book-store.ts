@@ -179,7 +179,11 @@ export class BookStore {
       const ask = entry.book.asks.best()?.[0];
       return { ok: false, reason: 'crossed_book', message: `best bid ${bid} ≥ best ask ${ask} (${entry.exchange} ${entry.symbol})` };
     }
-    if (checksum !== undefined && entry.checksum !== undefined) {
+    if (entry.checksum !== undefined) {
+      // A venue that checksums its books sends one with every message: without it the data cannot be verified.
+      if (checksum === undefined) {
+        return { ok: false, reason: 'malformed_frame', message: `no checksum on ${entry.exchange} ${entry.symbol} book data` };
+      }
       const book = entry.book;
       const computed = entry.verifiedChecksum !== undefined && book.lowestChangedIndex() >= entry.checksumLevels
         ? entry.verifiedChecksum

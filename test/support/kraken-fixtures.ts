@@ -80,3 +80,36 @@ export function readPythonSdkRecordingFrames(): string[] {
     { init: unknown; updates: unknown[] };
   return [recording.init, ...recording.updates].map((message) => JSON.stringify(message));
 }
+
+/** The real ETH/USD capture (depth 25): status, ack, snapshot, then updates and heartbeats, verbatim. */
+export const ETH_CAPTURE = 'crossbook_kraken_ethusd_d25.frames.jsonl';
+
+/**
+ * Line 23 of the ETH/USD capture: one bid, `{"price":1877.28,"qty":2.66341722}`, in the top 10 after the snapshot
+ * and the 19 updates before it. `uncheckedUpdate` below is this frame damaged the way the issue found it served.
+ */
+export const ETH_UPDATE_INDEX = 22;
+export const ETH_UPDATE_BID = { price: '1877.28', qty: '2.66341722', alteredQty: '9.66341722' } as const;
+
+/** A real frame with its `"checksum":N` field cut out. */
+export function withoutChecksum(text: string): string {
+  const cut = text.replace(/,"checksum":\d+/, '');
+  if (cut === text) throw new Error('frame has no checksum to remove');
+  return cut;
+}
+
+/** The capture's ETH/USD update at ETH_UPDATE_INDEX, with its checksum removed and its one quantity changed. */
+export function uncheckedEthUpdate(frames: readonly string[]): string {
+  const { price, qty, alteredQty } = ETH_UPDATE_BID;
+  const original = frames[ETH_UPDATE_INDEX]!;
+  const level = `{"price":${price},"qty":${qty}}`;
+  if (!original.includes(level)) throw new Error(`ETH/USD frame ${ETH_UPDATE_INDEX} does not carry ${level}`);
+  return withoutChecksum(original.replace(level, `{"price":${price},"qty":${alteredQty}}`));
+}
+
+/** A real frame with its checksum replaced by another value (`checksum + 1`, 32-bit). */
+export function withWrongChecksum(text: string): string {
+  const match = /,"checksum":(\d+)/.exec(text);
+  if (match === null) throw new Error('frame has no checksum');
+  return text.replace(match[0], `,"checksum":${(Number(match[1]) + 1) >>> 0}`);
+}

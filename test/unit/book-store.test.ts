@@ -86,6 +86,40 @@ describe('BookStore', () => {
     assert.deepEqual(seen, ['live:snapshot', 'stale:connection_lost', 'resyncing:connection_lost', 'live:snapshot']);
   });
 
+  it('book data without a checksum is never applied to a checksummed book: malformed_frame, resyncing, cleared', () => {
+    const store = new BookStore({ tradeBufferSize: 100 });
+    store.register('kraken', 'ETH/USD', { depth: 25, checksum: krakenChecksum, checksumLevels: 10 });
+    const [snapshot, update] = ethMessages();
+    assert.deepEqual(store.applySnapshot('kraken', 'ETH/USD', snapshot!.bids, snapshot!.asks, 't', snapshot!.checksum),
+      { ok: true, applied: true });
+    const result = store.applyUpdate('kraken', 'ETH/USD', update!.bids, update!.asks, 't');
+    assert.deepEqual(result, { ok: false, reason: 'malformed_frame', message: 'no checksum on kraken ETH/USD book data' });
+    const view = store.get('kraken', 'ETH/USD')!;
+    assert.deepEqual([view.state, view.reason, view.book.bids.size, view.book.asks.size, view.version],
+      ['resyncing', 'malformed_frame', 0, 0, 2]);
+    const noChecksumSnapshot = store.applySnapshot('kraken', 'ETH/USD', snapshot!.bids, snapshot!.asks, 't');
+    assert.equal(noChecksumSnapshot.ok ? '' : noChecksumSnapshot.reason, 'malformed_frame', 'a snapshot needs one too');
+    assert.equal(store.get('kraken', 'ETH/USD')!.state, 'resyncing');
+  });
+
+  it('a real snapshot with a wrong checksum never goes live: checksum_mismatch, resyncing, cleared', () => {
+    const store = new BookStore({ tradeBufferSize: 100 });
+    store.register('kraken', 'ETH/USD', { depth: 25, checksum: krakenChecksum, checksumLevels: 10 });
+    const states: string[] = [];
+    store.addListener({ bookStateChanged: (view) => states.push(`${view.state}:${view.reason}`) });
+    const [snapshot] = ethMessages();
+    const wrong = (snapshot!.checksum! + 1) >>> 0;
+    assert.deepEqual(store.applySnapshot('kraken', 'ETH/USD', snapshot!.bids, snapshot!.asks, 't', wrong), {
+      ok: false, reason: 'checksum_mismatch', expected: wrong, computed: snapshot!.checksum,
+      message: `expected checksum ${wrong}, computed ${snapshot!.checksum} (kraken ETH/USD)`,
+    });
+    const view = store.get('kraken', 'ETH/USD')!;
+    assert.deepEqual([view.state, view.reason, view.book.bids.size, view.book.asks.size], ['resyncing', 'checksum_mismatch', 0, 0]);
+    assert.deepEqual(states, ['resyncing:checksum_mismatch'], 'never live');
+    assert.deepEqual(store.applySnapshot('kraken', 'ETH/USD', snapshot!.bids, snapshot!.asks, 't', snapshot!.checksum),
+      { ok: true, applied: true }, 'the true snapshot then goes live');
+  });
+
   it('a crossed book or a malformed level is never left live', () => {
     const store = new BookStore({ tradeBufferSize: 100 });
     store.register('kraken', 'ETH/USD', { depth: 25 });

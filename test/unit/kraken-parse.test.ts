@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { parseKrakenFrame, type KrakenFrame } from '../../src/exchanges/kraken/parse.ts';
 import {
-  KRAKEN_DOCS, listKrakenCaptures, readKrakenCaptureFrames, readKrakenDoc, readLines,
+  KRAKEN_DOCS, listKrakenCaptures, readKrakenCaptureFrames, readKrakenDoc, readLines, withoutChecksum,
 } from '../support/kraken-fixtures.ts';
 
 const BTC = readKrakenCaptureFrames('crossbook_kraken_btcusd_d10_l2.frames.jsonl');
@@ -136,6 +136,14 @@ describe('parseKrakenFrame: trade and instrument', () => {
 });
 
 describe('parseKrakenFrame: unknown and malformed, never throws', () => {
+  it('book data without a checksum is malformed: Kraken sends one on every snapshot and update', () => {
+    for (const text of [ETH[2]!, ETH[3]!]) {
+      assert.equal(parseKrakenFrame(text).kind, 'book', 'the real frame parses');
+      assert.deepEqual(parseKrakenFrame(withoutChecksum(text)),
+        { kind: 'unknown', malformed: true, reason: 'book message with an unexpected shape' });
+    }
+  });
+
   it('channels and methods the gateway does not use are unknown, not malformed', () => {
     const expectations: [string, RegExp][] = [
       ['ticker_snapshot.json', /unknown channel "ticker"/], ['ohlc_update.json', /unknown channel "ohlc"/],

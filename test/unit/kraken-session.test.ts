@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import { createKrakenSession } from '../../src/exchanges/kraken/session.ts';
 import type { SessionAction, SessionOptions, SessionOutput, VenueSession } from '../../src/exchanges/types.ts';
 import {
-  KRAKEN_CAPTURES, readKrakenCaptureFrames, readKrakenDoc, readNdjsonCapture, readPythonSdkRecordingFrames,
+  ETH_UPDATE_INDEX, KRAKEN_CAPTURES, readKrakenCaptureFrames, readKrakenDoc, readNdjsonCapture, readPythonSdkRecordingFrames,
+  uncheckedEthUpdate,
 } from '../support/kraken-fixtures.ts';
 
 type Send = Extract<SessionAction, { type: 'send' }>;
@@ -285,6 +286,16 @@ describe('kraken session: unknown and malformed frames', () => {
     assert.deepEqual(resyncs(output), [{ type: 'resync', symbol: 'BTC/USD', reason: 'malformed_frame' }]);
     const badShape = session(['BTC/USD', 'ETH/USD']).onFrame(BTC[4]!.replace('"price":63005.0', '"price":null'), 0);
     assert.deepEqual(resyncs(badShape).map((action) => action.symbol), ['BTC/USD']);
+  });
+
+  it('a real update without its checksum (one quantity changed) → no book event: malformed_frame report + resync', () => {
+    const eth = session(['BTC/USD', 'ETH/USD'], { bookDepth: 25 });
+    const original = eth.onFrame(ETH[ETH_UPDATE_INDEX]!, 0);
+    assert.deepEqual(original.events.map((event) => event.type), ['book_update'], 'the real frame is book data');
+    const output = eth.onFrame(uncheckedEthUpdate(ETH), 0);
+    assert.deepEqual(output.events, [], 'nothing reaches the book');
+    assert.deepEqual(codes(output), ['warn:malformed_frame']);
+    assert.deepEqual(resyncs(output), [{ type: 'resync', symbol: 'ETH/USD', reason: 'malformed_frame' }]);
   });
 
   it('a malformed book frame without a symbol → resync of every book on the connection', () => {

@@ -19,8 +19,8 @@ export interface KrakenBookData {
   readonly symbol: string;
   readonly bids: readonly KrakenLevel[];
   readonly asks: readonly KrakenLevel[];
-  /** CRC-32 of the server's truncated top 10 (kraken-v2.md §4.4). */
-  readonly checksum?: number;
+  /** CRC-32 of the server's truncated top 10 (kraken-v2.md §4.4). On every snapshot and update: parse.ts requires it. */
+  readonly checksum: number;
   readonly timestamp?: string;
 }
 

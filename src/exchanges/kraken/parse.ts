@@ -116,9 +116,13 @@ function isLevelList(value: unknown): boolean {
   return true;
 }
 
+/**
+ * Kraken sends a checksum on every book snapshot and update, and it is the only integrity signal the venue gives:
+ * book data without one is malformed (resynced), never applied unverified.
+ */
 function isBookData(value: unknown): boolean {
   return isJsonObject(value) && typeof value.symbol === 'string' && isLevelList(value.bids) && isLevelList(value.asks)
-    && isOptional(value.checksum, 'number') && isOptional(value.timestamp, 'string');
+    && typeof value.checksum === 'number' && isOptional(value.timestamp, 'string');
 }
 
 function isTrade(value: unknown): boolean {
