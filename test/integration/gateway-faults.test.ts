@@ -64,7 +64,21 @@ describe('gateway recovers from upstream faults', () => {
     await assertBookMatchesTruth(stack, bot, 'ETH/USD', 25);
   });
 
-  it('heartbeats without data do not keep a connection alive; pings without pongs do not either', async () => {
+  it('heartbeats keep flowing while every subscription goes quiet → data watchdog → reconnect (stale_data)', async () => {
+    const { stack, bot } = await start({ sim: { heartbeatIntervalMs: 100 },
+      kraken: { staleAfterMs: 1_000, pingIntervalMs: 60_000, symbolStaleAfterMs: 60_000 } });
+    await waitFor(() => has(bot, isLiveSnapshot('BTC/USD')) && has(bot, isLiveSnapshot('ETH/USD')), 5_000, 'live');
+    const framesBefore = await metricValue(stack.gateway, 'mgw_upstream_frames_received_total');
+    const from = bot.client.received.length;
+    for (const symbol of ['BTC/USD', 'ETH/USD']) stack.sim.muteLiveSubscriptions(symbol);
+    await bot.next((m) => m.type === 'status' && m.state === 'stale' && m.reason === 'stale_data', 'stale after the watchdog fired', from);
+    assert.equal(await metricValue(stack.gateway, 'mgw_upstream_reconnects_total', { reason: 'stale_data' }), 1);
+    assert.ok(await metricValue(stack.gateway, 'mgw_upstream_frames_received_total') - framesBefore >= 5,
+      'heartbeats (every 100 ms) kept arriving for the whole second');
+    await bot.next(isLiveSnapshot('ETH/USD'), 'the new connection is fed again', from);
+  });
+
+  it('pings without pongs do not keep a connection alive (pong_timeout)', async () => {
     const { stack, bot } = await start({ kraken: { staleAfterMs: 60_000, pingIntervalMs: 200, pongTimeoutMs: 400 } });
     await waitFor(() => has(bot, isLiveSnapshot('BTC/USD')), 5_000, 'live');
     stack.sim.stall();
