@@ -18,6 +18,11 @@ export interface VenueDeps {
   readonly metrics: FeedMetrics;
   readonly now?: () => number;
   readonly random?: () => number;
+  /**
+   * Waits between attempts (reconnect backoff, connect-budget waits); resolves early when `signal` aborts. Default:
+   * a real timer. Tests pass a fake clock's, so backoff and budget logic run without waiting.
+   */
+  readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** REST depth snapshots, one source per venue (its weight limit is per IP). */
   readonly snapshots?: RestSnapshotSource;
   /** The flight recorder: every frame a session sees, with its receive time. */

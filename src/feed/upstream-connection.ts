@@ -13,6 +13,11 @@ import { VenueCondition } from './venue-condition.ts';
 import type { ConnectionSignal } from './connection-signals.ts';
 import type { UpstreamConnectionDeps } from './connection-deps.ts';
 
+/** A real timer that resolves (never rejects) when it fires or when `signal` aborts. */
+function timerSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return sleep(ms, undefined, { signal }).catch(() => undefined);
+}
+
 export class ConnectionEnded extends Error {
   /** `notBefore` (epoch ms): the next attempt waits at least until then (a resync budget used up). */
   constructor(readonly endCause: ReconnectCause, readonly detail: string, readonly notBefore = 0) {
@@ -40,12 +45,14 @@ export class UpstreamConnection {
   /** Why the venue cannot be reached: set by an attempt that failed before its socket opened, cleared by an open. */
   private unreachable: string | undefined;
   private readonly now: () => number;
+  private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
 
   constructor(private readonly deps: UpstreamConnectionDeps) {
     this.policy = new ReconnectPolicy(deps.config.reconnect, deps.random, deps.budget);
     this.breaker = new CircuitBreaker(deps.config.reconnect);
     this.resyncBudget = new ResyncBudget({ ...deps.config, escalate: deps.adapter.resyncEscalatesToReconnect ?? true });
     this.now = deps.now ?? Date.now;
+    this.sleep = deps.sleep ?? timerSleep;
     this.rotation = new ConnectionRotation({
       exchange: deps.exchange, id: deps.id, config: deps.config, observe: deps.observe, now: this.now,
       random: deps.random ?? Math.random,
@@ -152,7 +159,7 @@ export class UpstreamConnection {
           this.setState('backoff');
           this.deps.observe({ type: 'reconnect_scheduled', exchange: this.deps.exchange, connection: this.deps.id,
             cause: ended.endCause, detail: ended.detail, ...decision });
-          await sleep(decision.delayMs, undefined, { signal }).catch(() => undefined);
+          await this.sleep(decision.delayMs, signal);
         },
       });
     } catch (error) {
@@ -170,7 +177,7 @@ export class UpstreamConnection {
       if (waitMs === 0) return;
       this.deps.observe({ type: 'connect_budget_wait', exchange: this.deps.exchange, connection: this.deps.id, waitMs,
         used: this.policy.attemptsInWindow(now) });
-      await sleep(waitMs, undefined, { signal }).catch(() => undefined);
+      await this.sleep(waitMs, signal);
     }
   }
 
