@@ -27,6 +27,8 @@ export interface GatewayDeps {
   readonly random?: () => number;
   /** The log directory: the flight recorder and incident bundles go under it. Without it, neither runs. */
   readonly logDirectory?: string;
+  /** Waits between upstream connection attempts (default real timers; tests pass a fake clock's). */
+  readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
 export interface Gateway {
@@ -89,7 +91,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
 
   function createConnector(exchange: ExchangeId): VenueConnector {
     return new VenueConnector({ adapter: venueAdapter(exchange), config: config.exchanges[exchange], store, observe, metrics,
-      now, random: deps.random, recorder });
+      now, random: deps.random, recorder, sleep: deps.sleep });
   }
 
   function status(): Record<string, unknown> {

@@ -3,15 +3,15 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { Bot } from '../support/downstream-harness.ts';
-import { metricValue, startStack, type KrakenOverrides, type Stack } from '../support/gateway-stack.ts';
+import { metricValue, startStack, type Stack } from '../support/gateway-stack.ts';
+import { FakeClock } from '../support/fake-clock.ts';
 import { assertBookMatchesTruth } from '../support/venue-stack.ts';
 import { waitFor } from '../support/wait-for.ts';
-import type { KrakenSimulatorOptions } from '../../src/sim/kraken/server.ts';
 
 let stack: Stack | undefined;
 let bot: Bot | undefined;
 
-async function start(options: { sim?: KrakenSimulatorOptions; kraken?: KrakenOverrides } = {}): Promise<{ stack: Stack; bot: Bot }> {
+async function start(options: Parameters<typeof startStack>[0] = {}): Promise<{ stack: Stack; bot: Bot }> {
   stack = await startStack(options);
   bot = await Bot.connect(stack.wsUrl);
   for (const [id, symbol] of ['BTC/USD', 'ETH/USD'].entries()) {
@@ -97,6 +97,29 @@ describe('gateway recovers from upstream faults', () => {
     assert.equal(stack.sim.handshakesRejected, 3);
     assert.equal(await metricValue(stack.gateway, 'mgw_upstream_handshake_rejections_total', { status: '503' }), 3);
     assert.ok(await metricValue(stack.gateway, 'mgw_upstream_reconnects_total', { reason: 'handshake_rejected' }) >= 3);
+  });
+
+  it('HTTP 429 on the upgrade → the next attempt waits the rate-limited floor (default 10 min), to the millisecond', async () => {
+    // Waits between attempts on a fake clock: the real default floor is checked without waiting for it.
+    const clock = new FakeClock();
+    const { stack, bot } = await start({ kraken: { reconnect: { rateLimitedDelayMs: 600_000 } },
+      deps: { sleep: clock.sleep, random: () => 0 } });
+    await waitFor(() => has(bot, isLiveSnapshot('BTC/USD')), 5_000, 'live');
+    stack.sim.rejectHandshakes(429, 1);
+    stack.sim.dropConnections(1006);
+    await waitFor(() => clock.sleeping.length === 1, 5_000, 'the reconnect after the drop waits');
+    assert.deepEqual(clock.sleeping, [0], 'full jitter at random 0');
+    clock.advance(0);
+    await waitFor(() => stack.sim.handshakesRejected === 1 && clock.sleeping.length === 1, 5_000, 'the 429, then a wait');
+    assert.deepEqual(clock.sleeping, [600_000], 'the rate-limited floor, not the jittered 0');
+    const accepted = stack.sim.connectionsAccepted;
+    clock.advance(599_999);
+    assert.equal(stack.sim.connectionsAccepted, accepted);
+    const from = bot.client.received.length;
+    clock.advance(1);
+    await bot.next(isLiveSnapshot('BTC/USD'), 'live again after the floor', from);
+    assert.equal(await metricValue(stack.gateway, 'mgw_upstream_handshake_rejections_total', { status: '429' }), 1);
+    assert.equal(await metricValue(stack.gateway, 'mgw_upstream_reconnects_total', { reason: 'rate_limited' }), 1);
   });
 
   it('an acked but silent subscription is resubscribed', async () => {

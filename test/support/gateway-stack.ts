@@ -1,7 +1,7 @@
 // A real gateway (createGateway) against the Kraken simulator on port 0, with watchdog timings short enough
 // for tests. Integration tests connect real `ws` bots to `wsUrl`.
 import type { GatewayConfig, VenueConfig } from '../../src/config/types.ts';
-import type { Gateway } from '../../src/gateway.ts';
+import type { Gateway, GatewayDeps } from '../../src/gateway.ts';
 import { startKrakenSimulator, type KrakenSimulator, type KrakenSimulatorOptions } from '../../src/sim/kraken/server.ts';
 import { startGatewayStack, testDefaults, testReconnect, type GatewayStack } from './venue-stack.ts';
 
@@ -27,9 +27,10 @@ export function testConfig(krakenUrl: string, kraken: KrakenOverrides = {}): Gat
   };
 }
 
-export async function startStack(options: { sim?: KrakenSimulatorOptions; kraken?: KrakenOverrides } = {}): Promise<Stack> {
+export async function startStack(options: { sim?: KrakenSimulatorOptions; kraken?: KrakenOverrides; deps?: GatewayDeps } = {}):
+  Promise<Stack> {
   const sim = await startKrakenSimulator({ seed: 42, ...options.sim });
-  return startGatewayStack('kraken', sim, testConfig(sim.url, options.kraken));
+  return startGatewayStack('kraken', sim, testConfig(sim.url, options.kraken), options.deps);
 }
 
 /** Sum of a counter's samples in the gateway's registry (all label sets, or those matching `labels`). */

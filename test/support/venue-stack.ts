@@ -5,7 +5,7 @@ import { loadConfig } from '../../src/config/load.ts';
 import type { GatewayConfig, ReconnectConfig } from '../../src/config/types.ts';
 import type { LevelText } from '../../src/core/model.ts';
 import type { ExchangeId } from '../../src/exchanges/registry.ts';
-import { createGateway, type Gateway } from '../../src/gateway.ts';
+import { createGateway, type Gateway, type GatewayDeps } from '../../src/gateway.ts';
 import type { Bot } from './downstream-harness.ts';
 import { waitFor } from './wait-for.ts';
 
@@ -44,9 +44,9 @@ export function testReconnect(defaults: ReconnectConfig, overrides: Partial<Reco
 }
 
 /** Start a gateway with `config` (which points `exchange` at `sim`) and hand back the running pair. */
-export async function startGatewayStack<Sim extends SimulatedVenue>(exchange: ExchangeId, sim: Sim, config: GatewayConfig):
-  Promise<GatewayStack<Sim>> {
-  const gateway = createGateway(config);
+export async function startGatewayStack<Sim extends SimulatedVenue>(exchange: ExchangeId, sim: Sim, config: GatewayConfig,
+  deps: GatewayDeps = {}): Promise<GatewayStack<Sim>> {
+  const gateway = createGateway(config, deps);
   const { port } = await gateway.start();
   return {
     exchange, sim, gateway, config,
