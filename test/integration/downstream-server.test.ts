@@ -12,8 +12,8 @@ for (const factory of hubFactories) {
     const it = hubIt(factory);
     const servers: RunningServer[] = [];
     const bots: Bot[] = [];
-    const start = async (config = {}): Promise<RunningServer> => {
-      const server = await startServer(factory, config);
+    const start = async (config = {}, nowMs?: () => number): Promise<RunningServer> => {
+      const server = await startServer(factory, config, nowMs);
       servers.push(server);
       return server;
     };
@@ -140,6 +140,34 @@ for (const factory of hubFactories) {
       await waitFor(() => big.client.closeInfo !== null, 5000, 'oversize closed');
       assert.deepEqual(big.client.closeInfo, { code: 1009, reason: 'message too big: 5029 bytes, limit 4096' });
       await waitFor(() => s.server.clientCount() === 0, 5000, 'clients forgotten');
+    });
+
+    it('a bot\'s error allowance is per minute: the window starts over exactly 60 s after its first error', async () => {
+      let now = 1_000_000;
+      const s = await start({ maxErrorsPerMinute: 5 }, () => now);
+      const errorsOf = (bot: Bot): number => bot.messages().filter((m) => m.type === 'error').length;
+      const sendErrors = async (bot: Bot, count: number): Promise<void> => {
+        const before = errorsOf(bot);
+        for (let i = 0; i < count; i++) bot.send({ op: 'nope', id: i });
+        await waitFor(() => errorsOf(bot) === before + count, 5000, `${count} error replies`);
+      };
+      const early = await connect(s);
+      await sendErrors(early, 5);
+      now += 59_999;
+      await sendErrors(early, 1);
+      await waitFor(() => early.client.closeInfo !== null, 5000, 'the sixth error within the minute closes');
+      assert.deepEqual(early.client.closeInfo, { code: 1008, reason: 'too many errors' });
+
+      const patient = await connect(s);
+      await sendErrors(patient, 5);
+      now += 60_000;
+      await sendErrors(patient, 5);
+      assert.deepEqual(await patient.request({ op: 'ping', id: 99 }), { type: 'pong', id: 99 }, 'a new window: still open');
+      assert.equal(patient.client.closeInfo, null);
+      await sendErrors(patient, 1);
+      await waitFor(() => patient.client.closeInfo !== null, 5000, 'the sixth of the new window closes');
+      assert.deepEqual(s.metrics.evictions, ['too_many_errors', 'too_many_errors']);
+      assert.equal(s.log.lines.filter((line) => line.message.startsWith('bot error')).length, 3, 'one line per bot per window');
     });
 
     it('announces shutdown, closes bots with 1001, and start/stop are idempotent', async () => {

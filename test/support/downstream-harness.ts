@@ -27,14 +27,16 @@ export interface RunningServer extends KrakenFeed {
   readonly httpUrl: string;
 }
 
-export async function startServer(factory: HubFactory, config: Partial<ServerConfig> = {}): Promise<RunningServer> {
+/** `nowMs`: the server's clock (error windows); default the real one. */
+export async function startServer(factory: HubFactory, config: Partial<ServerConfig> = {},
+  nowMs: () => number = () => performance.timeOrigin + performance.now()): Promise<RunningServer> {
   const feed = krakenFeed(['ETH/USD', 'BTC/USD']);
   const metrics = new RecordingMetrics();
   const log = new RecordingLog();
   const hub = factory.create();
   const server = createDownstreamServer({
     config: { ...TEST_SERVER_CONFIG, ...config }, store: feed.store, hub, metrics, log,
-    clock: { nowMs: () => performance.timeOrigin + performance.now() },
+    clock: { nowMs },
     status: () => ({ connectors: [{ exchange: 'kraken', state: 'live' }] }),
     metricsText: () => Promise.resolve(METRICS_TEXT),
   });
