@@ -1,19 +1,30 @@
 // Upstream faults through the real gateway: every one is detected, recovered from, and ends with bots holding
 // the simulator's true book, with the reason published to them on the way.
 import assert from 'node:assert/strict';
-import { afterEach, describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import { Bot } from '../support/downstream-harness.ts';
 import { metricValue, startStack, type Stack } from '../support/gateway-stack.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 import { assertBookMatchesTruth } from '../support/venue-stack.ts';
 import { waitFor } from '../support/wait-for.ts';
 
-let stack: Stack | undefined;
-let bot: Bot | undefined;
+/** Each test owns its stack, torn down when that test ends (pass or fail), so the tests can run side by side. */
+async function stackFor(t: TestContext, options: Parameters<typeof startStack>[0] = {}): Promise<Stack> {
+  const stack = await startStack(options);
+  t.after(() => stack.stop());
+  return stack;
+}
 
-async function start(options: Parameters<typeof startStack>[0] = {}): Promise<{ stack: Stack; bot: Bot }> {
-  stack = await startStack(options);
-  bot = await Bot.connect(stack.wsUrl);
+async function botFor(t: TestContext, stack: Stack): Promise<Bot> {
+  const bot = await Bot.connect(stack.wsUrl);
+  t.after(() => bot.ws.close());
+  return bot;
+}
+
+/** A stack and a bot subscribed to both books at depth 25. */
+async function start(t: TestContext, options: Parameters<typeof startStack>[0] = {}): Promise<{ stack: Stack; bot: Bot }> {
+  const stack = await stackFor(t, options);
+  const bot = await botFor(t, stack);
   for (const [id, symbol] of ['BTC/USD', 'ETH/USD'].entries()) {
     assert.equal((await bot.request({ op: 'subscribe', id, channel: 'book', exchange: 'kraken', symbol, depth: 25 })).type, 'ack');
   }
@@ -26,16 +37,10 @@ function has(bot: Bot, predicate: (message: Record<string, unknown>) => boolean,
 
 const isLiveSnapshot = (symbol: string) => (m: Record<string, unknown>) => m.type === 'book_snapshot' && m.symbol === symbol;
 
-describe('gateway recovers from upstream faults', () => {
-  afterEach(async () => {
-    bot?.ws.close();
-    await stack?.stop();
-    stack = undefined;
-    bot = undefined;
-  });
-
-  it('drop → books go stale → reconnect → fresh snapshots, trades not repeated', async () => {
-    const { stack, bot } = await start();
+// Every test waits on timers and sockets, not on the CPU: they run side by side (a few at a time on 2 cores).
+describe('gateway recovers from upstream faults', { concurrency: 6 }, () => {
+  it('drop → books go stale → reconnect → fresh snapshots, trades not repeated', async (t) => {
+    const { stack, bot } = await start(t);
     assert.equal((await bot.request({ op: 'subscribe', id: 9, channel: 'trades', exchange: 'kraken', symbol: 'BTC/USD' })).type, 'ack');
     await waitFor(() => has(bot, isLiveSnapshot('BTC/USD')) && has(bot, (m) => m.type === 'trade'), 5_000, 'live with trades');
     const from = bot.client.received.length;
@@ -52,8 +57,8 @@ describe('gateway recovers from upstream faults', () => {
     await assertBookMatchesTruth(stack, bot, 'ETH/USD', 25);
   });
 
-  it('stall (TCP open, silence) → data watchdog → reconnect, although heartbeats proved nothing', async () => {
-    const { stack, bot } = await start({ kraken: { staleAfterMs: 800, pingIntervalMs: 60_000 } });
+  it('stall (TCP open, silence) → data watchdog → reconnect, although heartbeats proved nothing', async (t) => {
+    const { stack, bot } = await start(t, { kraken: { staleAfterMs: 800, pingIntervalMs: 60_000 } });
     await waitFor(() => has(bot, isLiveSnapshot('ETH/USD')), 5_000, 'live');
     const from = bot.client.received.length;
     stack.sim.stall();
@@ -64,8 +69,8 @@ describe('gateway recovers from upstream faults', () => {
     await assertBookMatchesTruth(stack, bot, 'ETH/USD', 25);
   });
 
-  it('heartbeats keep flowing while every subscription goes quiet → data watchdog → reconnect (stale_data)', async () => {
-    const { stack, bot } = await start({ sim: { heartbeatIntervalMs: 100 },
+  it('heartbeats keep flowing while every subscription goes quiet → data watchdog → reconnect (stale_data)', async (t) => {
+    const { stack, bot } = await start(t, { sim: { heartbeatIntervalMs: 100 },
       kraken: { staleAfterMs: 1_000, pingIntervalMs: 60_000, symbolStaleAfterMs: 60_000 } });
     await waitFor(() => has(bot, isLiveSnapshot('BTC/USD')) && has(bot, isLiveSnapshot('ETH/USD')), 5_000, 'live');
     const framesBefore = await metricValue(stack.gateway, 'mgw_upstream_frames_received_total');
@@ -78,8 +83,8 @@ describe('gateway recovers from upstream faults', () => {
     await bot.next(isLiveSnapshot('ETH/USD'), 'the new connection is fed again', from);
   });
 
-  it('pings without pongs do not keep a connection alive (pong_timeout)', async () => {
-    const { stack, bot } = await start({ kraken: { staleAfterMs: 60_000, pingIntervalMs: 200, pongTimeoutMs: 400 } });
+  it('pings without pongs do not keep a connection alive (pong_timeout)', async (t) => {
+    const { stack, bot } = await start(t, { kraken: { staleAfterMs: 60_000, pingIntervalMs: 200, pongTimeoutMs: 400 } });
     await waitFor(() => has(bot, isLiveSnapshot('BTC/USD')), 5_000, 'live');
     stack.sim.stall();
     await waitFor(async () => await metricValue(stack.gateway, 'mgw_upstream_reconnects_total', { reason: 'pong_timeout' }) >= 1,
@@ -87,8 +92,8 @@ describe('gateway recovers from upstream faults', () => {
     stack.sim.resume();
   });
 
-  it('HTTP 503 on the handshake → backoff and retry until connected', async () => {
-    const { stack, bot } = await start({ sim: {}, kraken: {} });
+  it('HTTP 503 on the handshake → backoff and retry until connected', async (t) => {
+    const { stack, bot } = await start(t, { sim: {}, kraken: {} });
     await waitFor(() => has(bot, isLiveSnapshot('BTC/USD')), 5_000, 'live');
     stack.sim.rejectHandshakes(503, 3);
     const from = bot.client.received.length;
@@ -99,10 +104,10 @@ describe('gateway recovers from upstream faults', () => {
     assert.ok(await metricValue(stack.gateway, 'mgw_upstream_reconnects_total', { reason: 'handshake_rejected' }) >= 3);
   });
 
-  it('HTTP 429 on the upgrade → the next attempt waits the rate-limited floor (default 10 min), to the millisecond', async () => {
+  it('HTTP 429 on the upgrade → the next attempt waits the rate-limited floor (default 10 min), to the millisecond', async (t) => {
     // Waits between attempts on a fake clock: the real default floor is checked without waiting for it.
     const clock = new FakeClock();
-    const { stack, bot } = await start({ kraken: { reconnect: { rateLimitedDelayMs: 600_000 } },
+    const { stack, bot } = await start(t, { kraken: { reconnect: { rateLimitedDelayMs: 600_000 } },
       deps: { sleep: clock.sleep, random: () => 0 } });
     await waitFor(() => has(bot, isLiveSnapshot('BTC/USD')), 5_000, 'live');
     stack.sim.rejectHandshakes(429, 1);
@@ -122,10 +127,10 @@ describe('gateway recovers from upstream faults', () => {
     assert.equal(await metricValue(stack.gateway, 'mgw_upstream_reconnects_total', { reason: 'rate_limited' }), 1);
   });
 
-  it('an acked but silent subscription is resubscribed', async () => {
-    stack = await startStack({ kraken: { snapshotTimeoutMs: 500, staleAfterMs: 60_000 } });
+  it('an acked but silent subscription is resubscribed', async (t) => {
+    const stack = await stackFor(t, { kraken: { snapshotTimeoutMs: 500, staleAfterMs: 60_000 } });
     stack.sim.silentSubscriptions('ETH/USD', true);
-    bot = await Bot.connect(stack.wsUrl);
+    const bot = await botFor(t, stack);
     await bot.request({ op: 'subscribe', id: 1, channel: 'book', exchange: 'kraken', symbol: 'ETH/USD', depth: 25 });
     const sim = stack.sim;
     await waitFor(() => sim.subscribeRequests('ETH/USD', 'book') >= 1, 5_000, 'first subscribe');
@@ -137,8 +142,8 @@ describe('gateway recovers from upstream faults', () => {
     await assertBookMatchesTruth(stack, bot, 'ETH/USD', 25);
   });
 
-  it('maintenance status → books stale with the reason; online → resync → live', async () => {
-    const { stack, bot } = await start({ kraken: { staleAfterMs: 60_000 } });
+  it('maintenance status → books stale with the reason; online → resync → live', async (t) => {
+    const { stack, bot } = await start(t, { kraken: { staleAfterMs: 60_000 } });
     await waitFor(() => has(bot, isLiveSnapshot('BTC/USD')) && has(bot, isLiveSnapshot('ETH/USD')), 5_000, 'live');
     const from = bot.client.received.length;
     stack.sim.sendStatus('maintenance');
@@ -152,8 +157,8 @@ describe('gateway recovers from upstream faults', () => {
     await assertBookMatchesTruth(stack, bot, 'BTC/USD', 25);
   });
 
-  it('maintenance survives a reconnect: snapshots during maintenance are held back, online → live', async () => {
-    const { stack, bot } = await start({ kraken: { staleAfterMs: 60_000 } });
+  it('maintenance survives a reconnect: snapshots during maintenance are held back, online → live', async (t) => {
+    const { stack, bot } = await start(t, { kraken: { staleAfterMs: 60_000 } });
     const store = stack.gateway.store;
     await waitFor(() => store.get('kraken', 'BTC/USD')?.state === 'live', 5_000, 'live');
     stack.sim.sendStatus('maintenance');
@@ -173,8 +178,8 @@ describe('gateway recovers from upstream faults', () => {
     await assertBookMatchesTruth(stack, bot, 'BTC/USD', 25);
   });
 
-  it('close 1013 "Market data unavailable" → reconnect after the maintenance delay', async () => {
-    const { stack, bot } = await start({ kraken: { reconnect: { maintenanceDelayMs: 300 } } });
+  it('close 1013 "Market data unavailable" → reconnect after the maintenance delay', async (t) => {
+    const { stack, bot } = await start(t, { kraken: { reconnect: { maintenanceDelayMs: 300 } } });
     await waitFor(() => has(bot, isLiveSnapshot('BTC/USD')), 5_000, 'live');
     const from = bot.client.received.length;
     const droppedAt = Date.now();
@@ -184,9 +189,9 @@ describe('gateway recovers from upstream faults', () => {
     assert.ok(await metricValue(stack.gateway, 'mgw_upstream_reconnects_total', { reason: 'maintenance' }) >= 1);
   });
 
-  it('an unknown symbol is rejected by the venue: published as subscribe_failed, others stay live', async () => {
-    stack = await startStack({ kraken: { symbols: ['BTC/USD', 'DOGE/USD'], staleAfterMs: 60_000 }, sim: { symbols: ['BTC/USD'] } });
-    bot = await Bot.connect(stack.wsUrl);
+  it('an unknown symbol is rejected by the venue: published as subscribe_failed, others stay live', async (t) => {
+    const stack = await stackFor(t, { kraken: { symbols: ['BTC/USD', 'DOGE/USD'], staleAfterMs: 60_000 }, sim: { symbols: ['BTC/USD'] } });
+    const bot = await botFor(t, stack);
     await bot.request({ op: 'subscribe', id: 1, channel: 'book', exchange: 'kraken', symbol: 'DOGE/USD', depth: 10 });
     await bot.request({ op: 'subscribe', id: 2, channel: 'book', exchange: 'kraken', symbol: 'BTC/USD', depth: 10 });
     await bot.next((m) => m.type === 'status' && m.symbol === 'DOGE/USD' && m.reason === 'subscribe_failed', 'failure published');
@@ -196,48 +201,48 @@ describe('gateway recovers from upstream faults', () => {
     assert.deepEqual(ready.reasons.map((r) => r.symbol), ['DOGE/USD']);
   });
 
-  it('shards symbols over connections of at most maxSymbolsPerConnection', async () => {
-    stack = await startStack({ kraken: { maxSymbolsPerConnection: 1 } });
+  it('shards symbols over connections of at most maxSymbolsPerConnection', async (t) => {
+    const stack = await stackFor(t, { kraken: { maxSymbolsPerConnection: 1 } });
     const sim = stack.sim;
     await waitFor(() => sim.connectionCount === 2, 5_000, 'two upstream connections');
-    bot = await Bot.connect(stack.wsUrl);
+    const bot = await botFor(t, stack);
     for (const [id, symbol] of ['BTC/USD', 'ETH/USD'].entries()) {
       await bot.request({ op: 'subscribe', id, channel: 'book', exchange: 'kraken', symbol, depth: 10 });
     }
-    await waitFor(() => has(bot!, isLiveSnapshot('BTC/USD')) && has(bot!, isLiveSnapshot('ETH/USD')), 5_000, 'live');
+    await waitFor(() => has(bot, isLiveSnapshot('BTC/USD')) && has(bot, isLiveSnapshot('ETH/USD')), 5_000, 'live');
     const status = await (await fetch(`${stack.httpUrl}/v1/status`)).json() as { exchanges: { kraken: { connections: { symbols: string[] }[] } } };
     assert.deepEqual(status.exchanges.kraken.connections.map((c) => c.symbols), [['BTC/USD'], ['ETH/USD']]);
   });
 
-  it('a subscription the venue rejected ("Exceeded msg rate") is retried and goes live', async () => {
-    stack = await startStack({ kraken: { symbols: ['ETH/USD'], subscribeRetryMs: 300, staleAfterMs: 60_000 } });
+  it('a subscription the venue rejected ("Exceeded msg rate") is retried and goes live', async (t) => {
+    const stack = await stackFor(t, { kraken: { symbols: ['ETH/USD'], subscribeRetryMs: 300, staleAfterMs: 60_000 } });
     const sim = stack.sim;
     sim.exceededMsgRate(1);
     sim.dropConnections(1006);
-    bot = await Bot.connect(stack.wsUrl);
+    const bot = await botFor(t, stack);
     await bot.request({ op: 'subscribe', id: 1, channel: 'book', exchange: 'kraken', symbol: 'ETH/USD', depth: 10 });
-    await waitFor(async () => await metricValue(stack!.gateway, 'mgw_upstream_subscription_failures_total') >= 1, 5_000,
+    await waitFor(async () => await metricValue(stack.gateway, 'mgw_upstream_subscription_failures_total') >= 1, 5_000,
       'the rejection was seen');
-    await waitFor(() => stack!.gateway.store.get('kraken', 'ETH/USD')?.state === 'live', 5_000, 'live after the retry');
+    await waitFor(() => stack.gateway.store.get('kraken', 'ETH/USD')?.state === 'live', 5_000, 'live after the retry');
     await bot.next(isLiveSnapshot('ETH/USD'), 'the bot gets the book');
   });
 
-  it('a rejected trade subscription is retried too: trades resume', async () => {
-    stack = await startStack({ kraken: { symbols: ['ETH/USD'], subscribeRetryMs: 300, staleAfterMs: 60_000 } });
+  it('a rejected trade subscription is retried too: trades resume', async (t) => {
+    const stack = await stackFor(t, { kraken: { symbols: ['ETH/USD'], subscribeRetryMs: 300, staleAfterMs: 60_000 } });
     const sim = stack.sim;
-    bot = await Bot.connect(stack.wsUrl);
-    await waitFor(() => stack!.gateway.store.get('kraken', 'ETH/USD')?.state === 'live', 5_000, 'live');
+    const bot = await botFor(t, stack);
+    await waitFor(() => stack.gateway.store.get('kraken', 'ETH/USD')?.state === 'live', 5_000, 'live');
     const tradeSubscribes = sim.subscribeRequests('ETH/USD', 'trade');
     sim.exceededMsgRate(2);
     sim.dropConnections(1006);
     await waitFor(() => sim.subscribeRequests('ETH/USD', 'trade') >= tradeSubscribes + 2, 5_000, 'the trade subscribe was retried');
-    await waitFor(() => stack!.gateway.store.get('kraken', 'ETH/USD')?.state === 'live', 5_000, 'book live again');
+    await waitFor(() => stack.gateway.store.get('kraken', 'ETH/USD')?.state === 'live', 5_000, 'book live again');
     await bot.request({ op: 'subscribe', id: 1, channel: 'trades', exchange: 'kraken', symbol: 'ETH/USD' });
-    await waitFor(() => bot!.messages().some((m) => m.type === 'trade'), 10_000, 'trades flow again');
+    await waitFor(() => bot.messages().some((m) => m.type === 'trade'), 10_000, 'trades flow again');
   });
 
-  it('one subscription going silent while the connection flows is refreshed (stale_data), not served forever', async () => {
-    const { stack, bot } = await start({ kraken: { symbolStaleAfterMs: 1_000, staleAfterMs: 60_000 } });
+  it('one subscription going silent while the connection flows is refreshed (stale_data), not served forever', async (t) => {
+    const { stack, bot } = await start(t, { kraken: { symbolStaleAfterMs: 1_000, staleAfterMs: 60_000 } });
     await waitFor(() => has(bot, isLiveSnapshot('ETH/USD')) && has(bot, isLiveSnapshot('BTC/USD')), 5_000, 'live');
     const from = bot.client.received.length;
     stack.sim.muteLiveSubscriptions('ETH/USD');
@@ -248,24 +253,24 @@ describe('gateway recovers from upstream faults', () => {
     await assertBookMatchesTruth(stack, bot, 'ETH/USD', 25);
   });
 
-  it('a trade stream going silent while its book flows is resubscribed: trades resume', async () => {
-    stack = await startStack({ kraken: { symbols: ['BTC/USD'], symbolStaleAfterMs: 1_000, staleAfterMs: 60_000 } });
+  it('a trade stream going silent while its book flows is resubscribed: trades resume', async (t) => {
+    const stack = await stackFor(t, { kraken: { symbols: ['BTC/USD'], symbolStaleAfterMs: 1_000, staleAfterMs: 60_000 } });
     const sim = stack.sim;
-    bot = await Bot.connect(stack.wsUrl);
+    const bot = await botFor(t, stack);
     await bot.request({ op: 'subscribe', id: 1, channel: 'trades', exchange: 'kraken', symbol: 'BTC/USD' });
-    await waitFor(() => bot!.messages().some((m) => m.type === 'trade'), 5_000, 'trades flow');
+    await waitFor(() => bot.messages().some((m) => m.type === 'trade'), 5_000, 'trades flow');
     const unsubscribes = sim.unsubscribeRequests('BTC/USD', 'trade');
     sim.muteLiveSubscriptions('BTC/USD', ['trade']);
     await waitFor(() => sim.unsubscribeRequests('BTC/USD', 'trade') > unsubscribes, 5_000, 'trades resubscribed');
     const from = bot.client.received.length;
-    await waitFor(() => bot!.messages().slice(from).some((m) => m.type === 'trade'), 10_000, 'trades flow again');
+    await waitFor(() => bot.messages().slice(from).some((m) => m.type === 'trade'), 10_000, 'trades flow again');
     assert.equal(stack.gateway.store.get('kraken', 'BTC/USD')?.state, 'live', 'the book was not disturbed');
     const ids = bot.messages().filter((m) => m.type === 'trade').map((m) => m.tradeId);
     assert.equal(new Set(ids).size, ids.length, 'the resubscribe snapshot did not repeat trades');
   });
 
-  it('benign resyncs (maintenance) do not use up the budget a real checksum fault needs', async () => {
-    const { stack, bot } = await start({ kraken: { resyncBudget: 2, staleAfterMs: 60_000 } });
+  it('benign resyncs (maintenance) do not use up the budget a real checksum fault needs', async (t) => {
+    const { stack, bot } = await start(t, { kraken: { resyncBudget: 2, staleAfterMs: 60_000 } });
     const store = stack.gateway.store;
     for (let cycle = 0; cycle < 3; cycle++) {
       await waitFor(() => store.get('kraken', 'BTC/USD')?.state === 'live', 5_000, `live before cycle ${cycle}`);
@@ -281,19 +286,19 @@ describe('gateway recovers from upstream faults', () => {
     assert.equal(await metricValue(stack.gateway, 'mgw_upstream_reconnects_total', { reason: 'resync_budget' }), 0);
   });
 
-  it('acked-but-silent subscriptions after a reconnect: book and trades both recover within the snapshot timeout', async () => {
-    stack = await startStack({ kraken: { symbols: ['BTC/USD'], snapshotTimeoutMs: 500, staleAfterMs: 60_000 } });
+  it('acked-but-silent subscriptions after a reconnect: book and trades both recover within the snapshot timeout', async (t) => {
+    const stack = await stackFor(t, { kraken: { symbols: ['BTC/USD'], snapshotTimeoutMs: 500, staleAfterMs: 60_000 } });
     const sim = stack.sim;
-    bot = await Bot.connect(stack.wsUrl);
+    const bot = await botFor(t, stack);
     await bot.request({ op: 'subscribe', id: 1, channel: 'trades', exchange: 'kraken', symbol: 'BTC/USD' });
-    await waitFor(() => bot!.messages().some((m) => m.type === 'trade'), 5_000, 'trades flow');
+    await waitFor(() => bot.messages().some((m) => m.type === 'trade'), 5_000, 'trades flow');
     const tradeSubscribes = sim.subscribeRequests('BTC/USD', 'trade');
     sim.silentSubscriptions('BTC/USD', true);
     sim.dropConnections(1006);
     await waitFor(() => sim.subscribeRequests('BTC/USD', 'trade') > tradeSubscribes, 5_000, 'resubscribed after the drop');
     sim.silentSubscriptions('BTC/USD', false);
     const from = bot.client.received.length;
-    await waitFor(() => bot!.messages().slice(from).some((m) => m.type === 'trade'), 10_000, 'trades flow again');
-    await waitFor(() => stack!.gateway.store.get('kraken', 'BTC/USD')?.state === 'live', 5_000, 'book live again');
+    await waitFor(() => bot.messages().slice(from).some((m) => m.type === 'trade'), 10_000, 'trades flow again');
+    await waitFor(() => stack.gateway.store.get('kraken', 'BTC/USD')?.state === 'live', 5_000, 'book live again');
   });
 });
