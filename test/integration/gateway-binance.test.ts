@@ -2,24 +2,39 @@
 // equal the simulator's truth through update-id gaps, stale snapshots and REST faults; a gap resyncs only its own
 // symbol; trades arrive exactly once; the gateway never trips the venue's 5 messages/s rule.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import { Bot, countOf } from '../support/downstream-harness.ts';
 import { metricValue } from '../support/gateway-stack.ts';
 import { assertTradesExactlyOnce, startBinanceStack, subscribeBinance, type BinanceStack } from '../support/binance-stack.ts';
 import { assertBookMatchesTruth } from '../support/venue-stack.ts';
 import { waitFor } from '../support/wait-for.ts';
 
-describe('gateway + Binance simulator', () => {
-  let stack: BinanceStack;
-  before(async () => {
-    stack = await startBinanceStack({ sim: { pingIntervalMs: 300 } });
-  });
-  after(async () => {
-    await stack.stop();
-  });
+/** Each test owns its stack, stopped when the test ends: no count depends on what ran before, tests run side by side. */
+async function stackFor(t: TestContext, options: Parameters<typeof startBinanceStack>[0] = {}): Promise<BinanceStack> {
+  const stack = await startBinanceStack(options);
+  t.after(() => stack.stop());
+  return stack;
+}
 
-  it('a bot on BTC/USDT depth 100 holds exactly the simulator book, with contiguous seq, and every trade once', async () => {
-    const bot = await Bot.connect(stack.wsUrl);
+async function botFor(t: TestContext, stack: BinanceStack): Promise<Bot> {
+  const bot = await Bot.connect(stack.wsUrl);
+  t.after(() => bot.ws.close());
+  return bot;
+}
+
+describe('gateway + Binance simulator (each test its own stack, side by side)', { concurrency: true }, () => {
+describe('books and trades', { concurrency: true }, () => {
+  /** A stack whose books are both live already: a bot subscribing then gets a snapshot and no start-up status. */
+  const start = async (t: TestContext): Promise<BinanceStack> => {
+    const stack = await stackFor(t, { sim: { pingIntervalMs: 300 } });
+    await waitFor(() => ['BTC/USDT', 'ETH/USDT'].every((symbol) => stack.gateway.store.get('binance', symbol)?.state === 'live'),
+      5_000, 'books live');
+    return stack;
+  };
+
+  it('a bot on BTC/USDT depth 100 holds exactly the simulator book, with contiguous seq, and every trade once', async (t) => {
+    const stack = await start(t);
+    const bot = await botFor(t, stack);
     await subscribeBinance(bot, 'book', 'BTC/USDT', 1, 100);
     await subscribeBinance(bot, 'trades', 'BTC/USDT', 2);
     await waitFor(() => countOf(bot, (m) => m.type === 'book_update') > 30 && countOf(bot, (m) => m.type === 'trade') > 5,
@@ -31,11 +46,11 @@ describe('gateway + Binance simulator', () => {
     assert.equal(countOf(bot, (m) => m.type === 'book_snapshot'), 1, 'one snapshot, then updates only');
     assert.equal(stack.sim.depthRequests('BTC/USDT'), 1, 'one REST snapshot bridged the stream');
     assert.ok(stack.sim.pongsMatched > 0, 'the venue pings were answered with their payload');
-    bot.ws.close();
   });
 
-  it('an update-id gap resyncs only that symbol from a new snapshot; the other symbol stays live', async () => {
-    const bot = await Bot.connect(stack.wsUrl);
+  it('an update-id gap resyncs only that symbol from a new snapshot; the other symbol stays live', async (t) => {
+    const stack = await start(t);
+    const bot = await botFor(t, stack);
     await subscribeBinance(bot, 'book', 'BTC/USDT', 1, 100);
     await subscribeBinance(bot, 'book', 'ETH/USDT', 2, 100);
     await waitFor(() => countOf(bot, (m) => m.type === 'book_snapshot') >= 2, 5_000, 'snapshots');
@@ -54,11 +69,11 @@ describe('gateway + Binance simulator', () => {
     await waitFor(() => countOf(bot, (m) => m.type === 'book_update' && m.symbol === 'BTC/USDT') > 10, 5_000, 'updates again');
     await assertBookMatchesTruth(stack, bot, 'BTC/USDT', 100);
     await assertBookMatchesTruth(stack, bot, 'ETH/USDT', 100);
-    bot.ws.close();
   });
 
-  it('a duplicate (stale) event is ignored and a cut depth frame resyncs the book', async () => {
-    const bot = await Bot.connect(stack.wsUrl);
+  it('a duplicate (stale) event is ignored and a cut depth frame resyncs the book', async (t) => {
+    const stack = await start(t);
+    const bot = await botFor(t, stack);
     await subscribeBinance(bot, 'book', 'ETH/USDT', 1, 100);
     await waitFor(() => countOf(bot, (m) => m.type === 'book_snapshot') >= 1, 5_000, 'snapshot');
     stack.sim.duplicateNext('ETH/USDT');
@@ -70,13 +85,13 @@ describe('gateway + Binance simulator', () => {
     stack.sim.truncateNextDepthFrame('ETH/USDT');
     await bot.next((m) => m.type === 'status' && m.state === 'resyncing' && m.reason === 'malformed_frame', 'resync on a cut frame', from);
     await bot.next((m) => m.type === 'book_snapshot', 'fresh snapshot', from);
-    assert.ok(await metricValue(stack.gateway, 'mgw_upstream_parse_errors_total') > parseErrorsBefore, 'counted');
+    assert.equal(await metricValue(stack.gateway, 'mgw_upstream_parse_errors_total') - parseErrorsBefore, 1, 'counted once');
     await assertBookMatchesTruth(stack, bot, 'ETH/USDT', 100);
-    bot.ws.close();
   });
 
-  it('a snapshot older than the buffered stream is refetched, never applied', async () => {
-    const bot = await Bot.connect(stack.wsUrl);
+  it('a snapshot older than the buffered stream is refetched, never applied', async (t) => {
+    const stack = await start(t);
+    const bot = await botFor(t, stack);
     await subscribeBinance(bot, 'book', 'BTC/USDT', 1, 100);
     await waitFor(() => countOf(bot, (m) => m.type === 'book_snapshot') >= 1, 5_000, 'snapshot');
     const requests = stack.sim.depthRequests('BTC/USDT');
@@ -88,40 +103,29 @@ describe('gateway + Binance simulator', () => {
     await waitFor(() => countOf(bot, (m) => m.type === 'book_update') > 10, 5_000, 'updates again');
     assert.equal(bot.messages().slice(from).filter((m) => m.type === 'book_snapshot').length, 1, 'the stale one never reached the bot');
     await assertBookMatchesTruth(stack, bot, 'BTC/USDT', 100);
-    bot.ws.close();
   });
 });
 
-describe('gateway + Binance simulator: message rate', () => {
-  let stack: BinanceStack;
-  after(async () => {
-    await stack?.stop();
-  });
-
-  it('never exceeds 5 messages per second towards the venue, pongs included, while resubscribing silent trade streams', async () => {
+describe('message rate', () => {
+  it('never exceeds 5 messages per second towards the venue, pongs included, while resubscribing silent trade streams', async (t) => {
     const symbols = ['BTC/USDT', 'ETH/USDT', 'SOL/USDT', 'BNB/USDT', 'XRP/USDT'];
-    // No trades at all: every trade stream goes silent and is resubscribed (UNSUBSCRIBE + SUBSCRIBE per symbol) every
-    // second, while the venue pings every second; the requests want far more than 5 messages/s.
-    stack = await startBinanceStack({ sim: { symbols, pingIntervalMs: 1_000, tradeProbability: 0 },
+    // No trades at all: every trade stream goes silent after a second and is resubscribed (UNSUBSCRIBE + SUBSCRIBE per
+    // symbol: 10 requests at once), while the venue pings every second; the requests want far more than 5 messages/s.
+    // That the pacer then sends at exactly its limit is pinned on a fake clock (outbound-pacer.test.ts).
+    const stack = await stackFor(t, { sim: { symbols, pingIntervalMs: 1_000, tradeProbability: 0 },
       binance: { symbols, symbolStaleAfterMs: 1_000 } });
-    await waitFor(() => symbols.every((symbol) => stack.sim.subscribeRequests(`${symbol.replace('/', '').toLowerCase()}@trade`) >= 2),
-      15_000, 'every silent trade stream resubscribed twice');
+    await waitFor(() => symbols.every((symbol) => stack.sim.subscribeRequests(`${symbol.replace('/', '').toLowerCase()}@trade`) >= 1),
+      15_000, 'every silent trade stream resubscribed');
     assert.equal(stack.sim.rateLimitCloses, 0, 'the venue never closed us for message rate');
     assert.ok(stack.sim.maxMessagesInOneSecond <= 5, `at most 5 messages in any second (saw ${stack.sim.maxMessagesInOneSecond})`);
-    assert.ok(stack.sim.maxMessagesInOneSecond >= 4, 'the pacer was actually exercised at the limit');
-    assert.ok(stack.sim.pongsMatched > 3, 'pongs echo the ping payload');
+    assert.ok(stack.sim.pongsMatched >= 1, 'pongs echo the ping payload');
     assert.equal(await metricValue(stack.gateway, 'mgw_upstream_reconnects_total'), 0);
   });
 });
 
-describe('gateway + Binance simulator: REST limits', () => {
-  let stack: BinanceStack;
-  after(async () => {
-    await stack?.stop();
-  });
-
-  it('429 and 418 pause every snapshot request for Retry-After, the ban is counted, and the books still go live', async () => {
-    stack = await startBinanceStack({ binance: {
+describe('REST limits', () => {
+  it('429 and 418 pause every snapshot request for Retry-After, the ban is counted, and the books still go live', async (t) => {
+    const stack = await stackFor(t, { binance: {
       snapshotTimeoutMs: 1_000, rest: { requestTimeoutMs: 2_000, weightSharePercent: 50, banPauseMinMs: 1_000 } } });
     await waitFor(() => stack.gateway.store.get('binance', 'BTC/USDT')?.state === 'live'
       && stack.gateway.store.get('binance', 'ETH/USDT')?.state === 'live', 5_000, 'books live');
@@ -141,17 +145,12 @@ describe('gateway + Binance simulator: REST limits', () => {
   });
 });
 
-describe('gateway + Binance simulator: slow REST', () => {
-  let stack: BinanceStack;
-  after(async () => {
-    await stack?.stop();
-  });
-
-  it('snapshot deadlines wait while the REST request is pending: no reconnect loop, one request per book', async () => {
-    // Every snapshot takes 2.5 s, five times the snapshot deadline: a deadline that counted REST time would resubscribe,
-    // then reconnect (cancelling the requests), forever.
-    stack = await startBinanceStack({ sim: { restLatencyMs: 2_500 },
-      binance: { snapshotTimeoutMs: 500, subscribeAckTimeoutMs: 500 } });
+describe('slow REST', () => {
+  it('snapshot deadlines wait while the REST request is pending: no reconnect loop, one request per book', async (t) => {
+    // Every snapshot takes 1 s, over six times the snapshot deadline: a deadline that counted REST time would
+    // resubscribe, then reconnect (cancelling the requests), forever.
+    const stack = await stackFor(t, { sim: { restLatencyMs: 1_000 },
+      binance: { snapshotTimeoutMs: 150, subscribeAckTimeoutMs: 150 } });
     const store = stack.gateway.store;
     await waitFor(() => store.get('binance', 'BTC/USDT')?.state === 'live' && store.get('binance', 'ETH/USDT')?.state === 'live',
       10_000, 'both books live');
@@ -162,20 +161,16 @@ describe('gateway + Binance simulator: slow REST', () => {
   });
 });
 
-describe('gateway + Binance simulator: liveness', () => {
-  let stack: BinanceStack;
-  after(async () => {
-    await stack?.stop();
-  });
-
-  it('a venue that never pings is not judged dead: liveness is data; a silent connection is replaced', async () => {
+describe('liveness', () => {
+  it('a venue that never pings is not judged dead: liveness is data; a silent connection is replaced', async (t) => {
     // Client-ping deadlines far below the test's length: they must not apply to a venue that pings us instead.
-    stack = await startBinanceStack({ sim: { pingIntervalMs: 600_000 },
-      binance: { pingIntervalMs: 1_000, pongTimeoutMs: 200, staleAfterMs: 1_500 } });
+    const stack = await stackFor(t, { sim: { pingIntervalMs: 600_000 },
+      binance: { pingIntervalMs: 1_000, pongTimeoutMs: 200, staleAfterMs: 1_000 } });
     const store = stack.gateway.store;
     await waitFor(() => store.get('binance', 'BTC/USDT')?.state === 'live', 5_000, 'live');
     const versionAt = store.get('binance', 'BTC/USDT')!.version;
-    await waitFor(() => store.get('binance', 'BTC/USDT')!.version > versionAt + 25, 10_000, 'data for well over the pong deadline');
+    // Diffs every 25 ms: 60 of them span 1.5 s, past the first ping (1 s) plus its pong deadline (200 ms).
+    await waitFor(() => store.get('binance', 'BTC/USDT')!.version > versionAt + 60, 10_000, 'data for well over the pong deadline');
     assert.equal(await metricValue(stack.gateway, 'mgw_upstream_reconnects_total'), 0, 'no pong_timeout without pings');
     assert.equal(stack.sim.pingsSent, 0);
     stack.sim.stall();
@@ -186,4 +181,4 @@ describe('gateway + Binance simulator: liveness', () => {
     await waitFor(() => store.get('binance', 'BTC/USDT')?.state === 'live', 5_000, 'live again');
   });
 });
-
+});

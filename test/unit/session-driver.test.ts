@@ -184,6 +184,19 @@ describe('session driver: Binance books bridged from REST', () => {
     assert.equal(harness.ended.length, 0);
   });
 
+  it('a venue that pings us gets no client ping and no pong deadline: 10 s of data with deadlines of 1 s and 200 ms', async () => {
+    const { harness, answer } = restHarness({ pingIntervalMs: 1_000, pongTimeoutMs: 200, staleAfterMs: 3_000 });
+    harness.frames(NKN_FRAMES.slice(0, 2));
+    await answer();
+    for (const frame of NKN_FRAMES.slice(2, 12)) {
+      harness.advance(1_000);
+      harness.frame(frame);
+    }
+    assert.deepEqual([harness.sent, harness.ended], [[], []], 'nothing sent, connection kept');
+    harness.advance(3_001);
+    assert.deepEqual(harness.ended.map((end) => end.cause), ['stale_data'], 'data is what judges it');
+  });
+
   it('a live book silent past symbolStaleAfterMs is refreshed from REST (a new snapshot request), uncharged', async () => {
     const { harness, fetched, answer } = restHarness({ symbolStaleAfterMs: 30_000, staleAfterMs: 3_600_000 });
     harness.frames(NKN_FRAMES.slice(0, 2));
