@@ -2,7 +2,7 @@
 // `serverShutdown` notice, each handed over on the update-id chain with no new REST snapshot; bots see contiguous seq,
 // no snapshot reset, no status change, the simulator's exact book and every trade exactly once.
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import { Bot, countOf } from '../support/downstream-harness.ts';
 import { metricValue } from '../support/gateway-stack.ts';
 import { assertTradesExactlyOnce, startBinanceStack, subscribeBinance, type BinanceStack } from '../support/binance-stack.ts';
@@ -34,14 +34,17 @@ async function assertSeamless(stack: BinanceStack, bot: Bot): Promise<void> {
   assert.equal(stack.sim.depthRequests('ETH/USDT'), 1, 'no new REST snapshot for ETH/USDT');
 }
 
-describe('gateway + Binance simulator: rotation', () => {
-  let stack: BinanceStack | undefined;
-  after(async () => {
-    await stack?.stop();
-  });
+/** Each test owns its stack, stopped when the test ends (pass or fail), never by the next test. */
+async function stackFor(t: TestContext, options: Parameters<typeof startBinanceStack>[0]): Promise<BinanceStack> {
+  const stack = await startBinanceStack(options);
+  t.after(() => stack.stop());
+  return stack;
+}
 
-  it('rotates before the lifetime cut three times without a gap', async () => {
-    stack = await startBinanceStack({ sim: { tradeProbability: 0.6 }, binance: { rotateAfterMs: 1_200, handoverTimeoutMs: 3_000 } });
+// The cases wait on the simulator's market steps and the venue's notices, not on the CPU: they run side by side.
+describe('gateway + Binance simulator: rotation', { concurrency: true }, () => {
+  it('rotates before the lifetime cut three times without a gap', async (t) => {
+    const stack = await stackFor(t, { sim: { tradeProbability: 0.6 }, binance: { rotateAfterMs: 1_200, handoverTimeoutMs: 3_000 } });
     const bot = await botOnBothBooks(stack);
     const running = stack;
     await waitFor(async () => await metricValue(running.gateway, 'mgw_upstream_rotations_total', { outcome: 'handed_over' }) >= 3,
@@ -49,15 +52,13 @@ describe('gateway + Binance simulator: rotation', () => {
     assert.equal(await metricValue(stack.gateway, 'mgw_upstream_rotations_total', { outcome: 'timed_out' }), 0);
     assert.equal(await metricValue(stack.gateway, 'mgw_upstream_reconnects_total'), 0, 'never a reconnect');
     assert.ok(stack.sim.connectionsAccepted >= 4, 'each rotation opened a new connection');
-    await waitFor(() => stack!.sim.connectionCount === 1, 3_000, 'old connections closed');
+    await waitFor(() => stack.sim.connectionCount === 1, 3_000, 'old connections closed');
     await assertSeamless(stack, bot);
     bot.ws.close();
-    await stack.stop();
-    stack = undefined;
   });
 
-  it('hands over on serverShutdown before the venue closes the old connection', async () => {
-    stack = await startBinanceStack({ sim: { tradeProbability: 0.6 } });
+  it('hands over on serverShutdown before the venue closes the old connection', async (t) => {
+    const stack = await stackFor(t, { sim: { tradeProbability: 0.6 } });
     const bot = await botOnBothBooks(stack);
     await waitFor(() => countOf(bot, (m) => m.type === 'trade') > 3, 5_000, 'trades flow');
     const accepted = stack.sim.connectionsAccepted;
@@ -72,11 +73,10 @@ describe('gateway + Binance simulator: rotation', () => {
     bot.ws.close();
   });
 
-  it('when the old connection closes before any diff could hand a book over, the new one takes the books over', async () => {
-    await stack?.stop();
+  it('when the old connection closes before any diff could hand a book over, the new one takes the books over', async (t) => {
     // One market step every 1.5 s: the venue closes the old connection 300 ms after its notice, long before the
     // next diff could show continuity. The successor holds no diff yet and the chain is intact: it continues each book.
-    stack = await startBinanceStack({ sim: { updateIntervalMs: 1_500, tradeProbability: 0.6 } });
+    const stack = await stackFor(t, { sim: { updateIntervalMs: 1_500, tradeProbability: 0.6 } });
     const bot = await botOnBothBooks(stack);
     const from = bot.client.received.length;
     stack.sim.serverShutdown({ closeAfterMs: 300 });
@@ -93,10 +93,9 @@ describe('gateway + Binance simulator: rotation', () => {
     bot.ws.close();
   });
 
-  it('a successor lost before it took any book over is retried while the old connection keeps serving', async () => {
-    await stack?.stop();
+  it('a successor lost before it took any book over is retried while the old connection keeps serving', async (t) => {
     // One market step every 1.5 s: the first successor is dropped before any diff could hand a book over to it.
-    stack = await startBinanceStack({ sim: { updateIntervalMs: 1_500, tradeProbability: 0.6 } });
+    const stack = await stackFor(t, { sim: { updateIntervalMs: 1_500, tradeProbability: 0.6 } });
     const bot = await botOnBothBooks(stack);
     stack.sim.serverShutdown({ closeAfterMs: 8_000 });
     const running = stack;
@@ -115,9 +114,8 @@ describe('gateway + Binance simulator: rotation', () => {
     bot.ws.close();
   });
 
-  it('stopping the gateway mid-rotation closes both connections', async () => {
-    await stack?.stop();
-    stack = await startBinanceStack({ sim: { updateIntervalMs: 1_500 } });
+  it('stopping the gateway mid-rotation closes both connections', async (t) => {
+    const stack = await stackFor(t, { sim: { updateIntervalMs: 1_500 } });
     const store = stack.gateway.store;
     await waitFor(() => store.get('binance', 'BTC/USDT')?.state === 'live', 5_000, 'live');
     stack.sim.serverShutdown({ closeAfterMs: 30_000 });
