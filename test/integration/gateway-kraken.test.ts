@@ -1,7 +1,7 @@
 // The real gateway against the Kraken simulator with real `ws` bots: books equal the simulator's truth,
 // trades arrive exactly once, and every fault is recovered from.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import { Bot, countOf } from '../support/downstream-harness.ts';
 import { nativeHubSkip } from '../support/native-hub.ts';
 import { metricValue, startStack, type Stack } from '../support/gateway-stack.ts';
@@ -13,16 +13,16 @@ async function subscribeBook(bot: Bot, symbol: string, depth: number, id: number
     { type: 'ack', id });
 }
 
-describe('gateway + Kraken simulator', () => {
-  let stack: Stack;
-  before(async () => {
-    stack = await startStack();
-  });
-  after(async () => {
-    await stack.stop();
-  });
+/** Each test owns its stack: no count depends on what another test did to a shared one. */
+async function stackFor(t: TestContext): Promise<Stack> {
+  const stack = await startStack();
+  t.after(() => stack.stop());
+  return stack;
+}
 
-  it('serves on native uWebSockets.js and reports it', { skip: nativeHubSkip }, async () => {
+describe('gateway + Kraken simulator', { concurrency: true }, () => {
+  it('serves on native uWebSockets.js and reports it', { skip: nativeHubSkip }, async (t) => {
+    const stack = await stackFor(t);
     assert.equal(stack.gateway.engine(), 'uWebSockets.js');
     const status = await (await fetch(`${stack.httpUrl}/v1/status`)).json() as { hub: { engine: string; detail: string } };
     assert.equal(status.hub.engine, 'uWebSockets.js');
@@ -31,7 +31,8 @@ describe('gateway + Kraken simulator', () => {
     assert.match(metrics, /mgw_build_info\{[^}]*engine="uWebSockets\.js"/);
   });
 
-  it('a bot holds exactly the simulator book at depth 10 and 25, with contiguous seq, and every trade once', async () => {
+  it('a bot holds exactly the simulator book at depth 10 and 25, with contiguous seq, and every trade once', async (t) => {
+    const stack = await stackFor(t);
     const bot = await Bot.connect(stack.wsUrl);
     await subscribeBook(bot, 'BTC/USD', 10, 1);
     await subscribeBook(bot, 'ETH/USD', 25, 2);
@@ -60,7 +61,8 @@ describe('gateway + Kraken simulator', () => {
     bot.ws.close();
   });
 
-  it('a corrupted checksum resyncs only that book and the bot ends correct', async () => {
+  it('a corrupted checksum resyncs only that book and the bot ends correct', async (t) => {
+    const stack = await stackFor(t);
     const bot = await Bot.connect(stack.wsUrl);
     await subscribeBook(bot, 'BTC/USD', 25, 1);
     await subscribeBook(bot, 'ETH/USD', 25, 2);
@@ -75,13 +77,14 @@ describe('gateway + Kraken simulator', () => {
     assert.equal(await metricValue(stack.gateway, 'mgw_book_checksum_mismatches_total') - mismatchesBefore, 1);
     assert.equal(stack.sim.unsubscribeRequests('BTC/USD', 'book') - unsubscribesBefore, 1, 'unsubscribe → subscribe, once');
     assert.equal(countOf(bot, (m) => m.type === 'status' && m.symbol === 'ETH/USD' && m.state === 'resyncing'), 0);
-    assert.ok(await metricValue(stack.gateway, 'mgw_book_resyncs_total', { reason: 'checksum_mismatch' }) >= 1);
+    assert.equal(await metricValue(stack.gateway, 'mgw_book_resyncs_total', { reason: 'checksum_mismatch' }), 1);
     await waitFor(() => countOf(bot, (m) => m.type === 'book_update' && m.symbol === 'BTC/USD') > 20, 5_000, 'updates again');
     await assertBookMatchesTruth(stack, bot, 'BTC/USD', 25);
     bot.ws.close();
   });
 
-  it('a garbled venue frame that hid book changes is counted and resyncs that book', async () => {
+  it('a garbled venue frame that hid book changes is counted and resyncs that book', async (t) => {
+    const stack = await stackFor(t);
     const bot = await Bot.connect(stack.wsUrl);
     await subscribeBook(bot, 'ETH/USD', 25, 1);
     await waitFor(() => countOf(bot, (m) => m.type === 'book_snapshot') >= 1, 5_000, 'snapshot');
@@ -96,7 +99,8 @@ describe('gateway + Kraken simulator', () => {
     bot.ws.close();
   });
 
-  it('bad bot input gets errors with stable codes and the connection lives', async () => {
+  it('bad bot input gets errors with stable codes and the connection lives', async (t) => {
+    const stack = await stackFor(t);
     const bot = await Bot.connect(stack.wsUrl);
     const cases: [unknown, string][] = [
       ['{not json', 'invalid_json'],
