@@ -6,7 +6,7 @@ import { after, describe } from 'node:test';
 import type { LevelText } from '../../src/core/model.ts';
 import { hubFactories, hubIt } from '../support/hub-harness.ts';
 import { Bot, startServer, type RunningServer } from '../support/downstream-harness.ts';
-import { ETH_FRAMES } from '../support/kraken-store-feed.ts';
+import { checksumAfter, ETH_FRAMES } from '../support/kraken-store-feed.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const LIMIT = 64 * 1024;
@@ -52,11 +52,13 @@ for (const factory of hubFactories) {
       while (s.metrics.lastReach.get('book_update') !== 1) {
         assert.ok(++turn < 50_000, 'the paused bot never fell behind');
         const resize = (levels: LevelText[]): LevelText[] => levels.map(([price]) => [price, `${1 + (turn % 7)}.${turn}`]);
-        s.store.applyUpdate('kraken', 'ETH/USD', resize(view.book.topLevels('bids', 25)), resize(view.book.topLevels('asks', 25)), 'T');
+        const [bids, asks] = [resize(view.book.topLevels('bids', 25)), resize(view.book.topLevels('asks', 25))];
+        s.store.applyUpdate('kraken', 'ETH/USD', bids, asks, 'T', checksumAfter(view, bids, asks));
         await nextTurn();
       }
       for (let i = 0; i < 20; i++) {
-        s.store.applyUpdate('kraken', 'ETH/USD', [[view.book.topLevels('bids', 1)[0]![0], `9.${i}`]], [], 'T');
+        const bids: LevelText[] = [[view.book.topLevels('bids', 1)[0]![0], `9.${i}`]];
+        s.store.applyUpdate('kraken', 'ETH/USD', bids, [], 'T', checksumAfter(view, bids, []));
         await nextTurn();
       }
       slow.ws.resume();
@@ -74,9 +76,11 @@ for (const factory of hubFactories) {
       assert.ok(slow.reference.updates < fast.reference.updates, 'the slow bot skipped updates');
       // After the catch-up it follows the stream like everyone else.
       const [bestBid] = view.book.topLevels('bids', 1);
-      s.store.applyUpdate('kraken', 'ETH/USD', [[bestBid![0], '0']], [], 'T'); // the best bid leaves the window
+      const gone: LevelText[] = [[bestBid![0], '0']];
+      s.store.applyUpdate('kraken', 'ETH/USD', gone, [], 'T', checksumAfter(view, gone, [])); // the best bid leaves the window
       await nextTurn();
-      s.store.applyUpdate('kraken', 'ETH/USD', [[bestBid![0], '5.5']], [], 'T');
+      const back: LevelText[] = [[bestBid![0], '5.5']];
+      s.store.applyUpdate('kraken', 'ETH/USD', back, [], 'T', checksumAfter(view, back, []));
       await waitFor(() => inSync(slow) && inSync(fast), 5000, 'in sync after catch-up');
       assert.equal(slow.reference.book('kraken', 'ETH/USD')!.seq, fast.reference.book('kraken', 'ETH/USD')!.seq);
     });
@@ -98,7 +102,13 @@ for (const factory of hubFactories) {
       slow.ws.resume();
       await waitFor(() => slow.client.closeInfo !== null, 10_000, 'slow bot closed');
       assert.deepEqual(slow.client.closeInfo, SLOW_CONSUMER_CLOSE[factory.name]);
-      assert.ok(s.log.lines.some((line) => line.level === 'warn' && line.message === 'closing slow consumer'));
+      const closing = s.log.lines.filter((line) => line.level === 'warn' && line.message === 'closing slow consumer');
+      assert.equal(closing.length, 1);
+      // Closed by the first frame that took its backlog (the hub's plus the outbox's) past 2 × the limit, not later.
+      const backlog = Number(closing[0]!.fields.bufferedBytes) + Number(closing[0]!.fields.queuedBytes);
+      const largestFrame = Math.max(...fast.client.received.map((text) => Buffer.byteLength(text)));
+      assert.ok(backlog > 2 * LIMIT && backlog <= 2 * LIMIT + largestFrame,
+        `backlog ${backlog} B when closed: past ${2 * LIMIT} B by at most one frame (${largestFrame} B)`);
       slow.reference.consume(slow.client.received); // asserts contiguous trade seq up to the cut
       await waitFor(() => fast.client.received.length === n + 1, 10_000, 'the fast bot got every trade');
       fast.reference.consume(fast.client.received);

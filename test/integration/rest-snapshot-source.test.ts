@@ -201,7 +201,9 @@ describe('RestSnapshotSource', () => {
     rest.request('BTC/USDT', 1000, got);
     await waitFor(() => rest.status().banned);
     const until = rest.pausedUntil();
-    assert.ok(until - Date.now() > 100, 'Retry-After 2 (100 ms here) is raised to the 150 ms floor');
+    const [limited] = ofType('rest_rate_limited');
+    assert.deepEqual([limited!.status, limited!.retryAfterMs, limited!.retryAfterSent, limited!.until], [418, 150, true, until],
+      'Retry-After 2 (100 ms here) is raised to the 150 ms floor');
     assert.match(await metrics.metricsText(), /^mgw_rest_paused\{exchange="binance"\} 1$/m);
     const error = lines.find((l) => l.level === 50);
     assert.match(error?.msg ?? '', /^binance: IP banned from REST \(HTTP 418, Retry-After 1 s, on BTC\/USDT\); every snapshot request waits until \d{4}-.*Z\. The gateway's snapshot rate exceeded binance's weight limit; lower symbols or bookDepth$/);

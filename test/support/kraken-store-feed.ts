@@ -1,6 +1,9 @@
 // Drives a real BookStore with real Kraken capture frames through the real session and book-sync code.
 import { applyVenueEvent } from '../../src/book/book-sync.ts';
-import { BookStore } from '../../src/book/book-store.ts';
+import { BookStore, type BookView } from '../../src/book/book-store.ts';
+import { OrderBook } from '../../src/book/order-book.ts';
+import type { LevelText } from '../../src/core/model.ts';
+import { krakenChecksum } from '../../src/exchanges/kraken/checksum.ts';
 import { krakenAdapter } from '../../src/exchanges/kraken/index.ts';
 import type { VenueSession } from '../../src/exchanges/types.ts';
 import { readKrakenCaptureFrames, readKrakenDoc } from './kraken-fixtures.ts';
@@ -46,4 +49,19 @@ export function krakenFeed(symbols: readonly ('ETH/USD' | 'BTC/USD')[] = ['ETH/U
 /** Kraken's documented trade snapshot and update frames, re-addressed to `symbol`. */
 export function docTradeFrames(symbol: string): string[] {
   return ['trade_snapshot.json', 'trade_update.json'].map((name) => readKrakenDoc(name).replaceAll('MATIC/USD', symbol));
+}
+
+/**
+ * The checksum Kraken would send with `bids`/`asks` applied to `view`'s book (or, for a snapshot, as the whole book):
+ * tests that write synthetic levels into a checksummed book must send it, as the venue does.
+ */
+export function checksumAfter(view: BookView, bids: readonly LevelText[], asks: readonly LevelText[], snapshot = false): number {
+  const book = new OrderBook();
+  if (snapshot) book.replace(bids, asks);
+  else {
+    book.replace(view.book.topLevels('bids', view.depth), view.book.topLevels('asks', view.depth));
+    book.apply(bids, asks);
+  }
+  book.truncate(view.depth);
+  return krakenChecksum(book);
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { assertInSync, harness, LIMIT, SNAPSHOT_AT } from '../support/fanout-harness.ts';
-import { ETH_FRAMES } from '../support/kraken-store-feed.ts';
+import { checksumAfter, ETH_FRAMES } from '../support/kraken-store-feed.ts';
 
 describe('fanout: real Kraken ETH/USD capture through a real BookStore', () => {
   it('keeps bots at depths 1, 5, 10, 25 equal to the store top-N after every flush, seq contiguous', () => {
@@ -137,7 +137,8 @@ describe('fanout: real Kraken ETH/USD capture through a real BookStore', () => {
       { type: 'status', exchange: 'kraken', symbol: 'ETH/USD', state: 'stale', reason: 'connection_lost' },
     ]);
     const view = h.store.get('kraken', 'ETH/USD')!;
-    h.store.applySnapshot('kraken', 'ETH/USD', view.book.topLevels('bids', 25), view.book.topLevels('asks', 25), 'T');
+    const [bids, asks] = [view.book.topLevels('bids', 25), view.book.topLevels('asks', 25)];
+    h.store.applySnapshot('kraken', 'ETH/USD', bids, asks, 'T', checksumAfter(view, bids, asks, true));
     h.endTurn();
     const after = client.messages(before + 1);
     assert.deepEqual(after.map((m) => [m.type, m.state ?? m.seq]), [['status', 'live'], ['book_snapshot', bot.book('kraken', 'ETH/USD')!.seq + 1]]);
