@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { detectWsl, type HostEnvironment } from '../../src/config/host.ts';
 import type { LoggingConfig } from '../../src/config/types.ts';
-import { chooseLogDirectory, LogDirectoryError, resolveLogDirectory } from '../../src/observability/log-directory.ts';
+import {
+  chooseLogDirectory, LogDirectoryError, probeLogDirectory, resolveLogDirectory,
+} from '../../src/observability/log-directory.ts';
 import { createLogger, type LoggerHandle } from '../../src/observability/logger.ts';
 import { formatTtyLine } from '../../src/observability/tty-format.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -168,13 +170,25 @@ describe('log directory', () => {
     assert.equal(detectWsl({ platform: 'win32', wslDistroName: 'Ubuntu', procVersion: undefined }), false);
   });
 
-  it('never creates /mnt/d when drive D: is not mounted under WSL', { skip: existsSync('/mnt/d') }, () => {
+  // Probed on a drive root of our own making (absent, then a plain directory), so it runs on every machine: the real
+  // /mnt/d exists on some (WSL with D:, or a CI image) and is absent on others.
+  it('never creates a drive root that is not mounted: absent → ENOENT, a plain directory → not a mounted drive', () => {
+    const root = scratch();
+    const mountPoint = join(root, 'mnt', 'd');
+    const directory = join(mountPoint, 'market-gateway', 'logs');
+    assert.match(probeLogDirectory({ directory, mountPoint }, 'linux') ?? '', new RegExp(`^${mountPoint} is not available \\(ENOENT`));
+    assert.equal(existsSync(mountPoint), false, 'nothing conjured');
+    mkdirSync(mountPoint, { recursive: true });
+    assert.equal(probeLogDirectory({ directory, mountPoint }, 'linux'), `${mountPoint} is not a mounted drive`);
+    assert.deepEqual(readdirSync(mountPoint), [], 'nothing written on the Linux disk');
+  });
+
+  it('an unusable directory falls back to ./logs under cwd, with the reason', () => {
     const cwd = scratch();
-    const resolved = resolveLogDirectory('', { platform: 'linux', isWsl: true, cwd });
-    assert.equal(resolved.fellBack, true);
-    assert.equal(resolved.directory, join(cwd, 'logs'));
-    assert.match(resolved.reason ?? '', /^\/mnt\/d is not available \(ENOENT/);
-    assert.equal(existsSync('/mnt/d'), false);
+    writeFileSync(join(cwd, 'a-file'), '');
+    const resolved = resolveLogDirectory('a-file/logs', { platform: 'linux', isWsl: true, cwd });
+    assert.deepEqual([resolved.fellBack, resolved.directory, resolved.wanted], [true, join(cwd, 'logs'), join(cwd, 'a-file/logs')]);
+    assert.match(resolved.reason ?? '', /^ENOTDIR/);
   });
 });
 
