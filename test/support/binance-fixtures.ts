@@ -101,3 +101,16 @@ export function observedErrorFrames(): string[] {
     '{"error":{"code":2,"msg":"Invalid request"},"id":null}',
   ];
 }
+
+/**
+ * NKNUSDT in the 2021-10-12 spot capture: the real REST snapshot (lastUpdateId 499869752, as its synthetic session
+ * frame) and the real diffs in arrival order (U–u 499869750–752, 753–754, 755–757, 758–759, …): a snapshot and diffs
+ * from one id space, for bridging rules without re-labelling anything.
+ */
+export function nknPair(): { readonly snapshot: string; readonly lastUpdateId: number; readonly diffs: readonly string[] } {
+  const lines = readCapture('capture-2021-10-12-spot-4sym.jsonl');
+  const rest = lines.find((line) => line.src === 'rest' && restSymbol(line.url!) === 'NKNUSDT')!;
+  const diffs = lines.filter((line) => line.src === 'ws' && line.raw!.includes('"e":"depthUpdate"') && line.raw!.includes('"s":"NKNUSDT"'))
+    .map((line) => line.raw!);
+  return { snapshot: sessionFrame(rest)!, lastUpdateId: (JSON.parse(rest.raw!) as { lastUpdateId: number }).lastUpdateId, diffs };
+}

@@ -3,13 +3,14 @@ import { describe, it } from 'node:test';
 import { MAX_BUFFERED_DIFFS } from '../../src/exchanges/binance/sequence.ts';
 import { binanceRestSnapshot } from '../../src/exchanges/binance/spec.ts';
 import type { SessionOutput, VenueEvent } from '../../src/exchanges/types.ts';
-import { readCapture, readExpected, readFixture, readFixtureLines, sessionFrame } from '../support/binance-fixtures.ts';
+import { nknPair, readCapture, readExpected, readFixture, readFixtureLines, sessionFrame } from '../support/binance-fixtures.ts';
 import {
   applyOutput, binanceSession, binanceStore, codes, fetches, normalizeDecimal, reports, resyncs, snapshotBody, topLevels,
 } from '../support/binance-replay.ts';
 
 const TESTNET = readFixtureLines('testnet-2026-09-13-btcusdt-stream.jsonl');
 const TESTNET_SNAPSHOT = readFixture('testnet-2026-09-13-btcusdt-depth-limit100.json');
+const NKN = nknPair();
 const TEN = 'capture-2021-04-17-spot-10sym.jsonl';
 const TEN_LINES = readCapture(TEN);
 const TEN_EXPECTED = readExpected(TEN);
@@ -64,30 +65,30 @@ describe('binance session: testnet sample (snapshot older than the stream)', () 
     assert.equal(session.statsOf('BTC/USDT')!.snapshotsRejected, 1);
   });
 
-  it('a snapshot from the same id space that reaches the buffer bridges it (the refetch succeeding)', () => {
-    // The testnet snapshot's levels, re-dated to 1801513: events 1801512..1801513 are dropped, 1801514.. applied.
-    const session = binanceSession(['BTC/USDT']);
-    for (const frame of TESTNET.slice(0, 6)) session.onFrame(frame, 0);
-    const body = TESTNET_SNAPSHOT.replace('"lastUpdateId":1801494', '"lastUpdateId":1801513');
-    const output = session.onFrame(binanceRestSnapshot.frame('BTC/USDT', body), 0);
-    assert.deepEqual(types(output), ['book_snapshot', 'book_update', 'book_update']);
+  it('a snapshot from the same id space that reaches the buffer bridges it (a real snapshot + diff pair)', () => {
+    // NKNUSDT: snapshot 499869752; buffered diffs 750–752 (held by the snapshot: dropped) and 753–754 (applied).
+    const session = binanceSession(['NKN/USDT']);
+    for (const frame of NKN.diffs.slice(0, 2)) session.onFrame(frame, 0);
+    const output = session.onFrame(NKN.snapshot, 0);
+    assert.deepEqual(types(output), ['book_snapshot', 'book_update']);
     const [snapshot, update] = output.events as [Extract<VenueEvent, { type: 'book_snapshot' }>, Extract<VenueEvent, { type: 'book_update' }>];
-    assert.equal(snapshot.exchangeTime, new Date(1789295135813).toISOString(), 'E of the newest dropped event');
-    assert.deepEqual(snapshot.bids[0], ['76745.18000000', '8.75160000']);
-    assert.deepEqual([update.bids, update.asks, update.exchangeTime], [[], [['76745.71000000', '0.00000000']], '2026-09-13T10:25:36.159Z']);
-    assert.equal(session.updateIdOf('BTC/USDT'), 1801515);
-    assert.deepEqual([session.statsOf('BTC/USDT')!.discarded, session.statsOf('BTC/USDT')!.applied], [2, 2]);
+    assert.equal(snapshot.exchangeTime, new Date(1633998512068).toISOString(), 'E of the newest dropped event');
+    assert.deepEqual([snapshot.bids[0], snapshot.asks[0]], [['0.35210000', '672.00000000'], ['0.35250000', '3959.00000000']]);
+    assert.deepEqual([update.bids, update.asks, update.exchangeTime],
+      [[['0.35170000', '4265.00000000']], [['0.35290000', '10968.00000000']], '2021-10-12T00:28:32.568Z']);
+    assert.equal(session.updateIdOf('NKN/USDT'), 499869754);
+    assert.deepEqual([session.statsOf('NKN/USDT')!.discarded, session.statsOf('NKN/USDT')!.applied], [1, 1]);
   });
 
   it('boundary: lastUpdateId + 1 == first U bridges (the exact rule; the doc\'s strict "<" would refetch)', () => {
-    const session = binanceSession(['BTC/USDT']);
-    for (const frame of TESTNET.slice(2, 4)) session.onFrame(frame, 0);
-    const output = session.onFrame(binanceRestSnapshot.frame('BTC/USDT',
-      TESTNET_SNAPSHOT.replace('"lastUpdateId":1801494', '"lastUpdateId":1801511')), 0);
+    // NKNUSDT joined after diff 750–752: the buffer starts at 753 = snapshot 499869752 + 1.
+    const session = binanceSession(['NKN/USDT']);
+    for (const frame of NKN.diffs.slice(1, 3)) session.onFrame(frame, 0);
+    const output = session.onFrame(NKN.snapshot, 0);
     assert.deepEqual(types(output), ['book_snapshot', 'book_update', 'book_update']);
     assert.equal((output.events[0] as Extract<VenueEvent, { type: 'book_snapshot' }>).exchangeTime, '', 'nothing dropped');
     assert.deepEqual(fetches(output), []);
-    assert.equal(session.updateIdOf('BTC/USDT'), 1801513);
+    assert.equal(session.updateIdOf('NKN/USDT'), 499869757);
   });
 
   it('trades: taker side from m, ids as text, time from T, duplicates dropped', () => {
@@ -192,16 +193,18 @@ describe('binance session: a gap in a real capture', () => {
   });
 
   it('resync() asks for a snapshot at once; with nothing buffered it must hold every update id the stream showed', () => {
-    const session = binanceSession(['BTC/USDT']);
-    session.onFrame(TESTNET[2]!, 0); // depth U=u=1801512
-    assert.deepEqual(fetches(session.resync('BTC/USDT', 'stale_data', 0)), ['BTC/USDT'], 'asked for at once');
-    const withId = (id: number): string => binanceRestSnapshot.frame('BTC/USDT',
-      TESTNET_SNAPSHOT.replace('"lastUpdateId":1801494', `"lastUpdateId":${id}`));
-    const lagging = session.onFrame(withId(1801511), 0);
-    assert.deepEqual([types(lagging), fetches(lagging)], [[], ['BTC/USDT']], 'REST behind the stream (1801511 < 1801512): fetched again');
-    assert.deepEqual(types(session.onFrame(withId(1801512), 0)), ['book_snapshot'], 'holds all the stream showed: live');
-    assert.deepEqual(types(session.onFrame(TESTNET[3]!, 0)), ['book_update'], 'the next diff continues it');
-    assert.equal(session.updateIdOf('BTC/USDT'), 1801513);
+    // Real NKNUSDT snapshot 499869752 after a resync: behind a stream that showed 754, holding one that showed 752.
+    const ahead = binanceSession(['NKN/USDT']);
+    ahead.onFrame(NKN.diffs[1]!, 0); // U–u 753–754
+    assert.deepEqual(fetches(ahead.resync('NKN/USDT', 'stale_data', 0)), ['NKN/USDT'], 'asked for at once');
+    const lagging = ahead.onFrame(NKN.snapshot, 0);
+    assert.deepEqual([types(lagging), fetches(lagging)], [[], ['NKN/USDT']], 'REST behind the stream (752 < 754): fetched again');
+    const session = binanceSession(['NKN/USDT']);
+    session.onFrame(NKN.diffs[0]!, 0); // U–u 750–752
+    assert.deepEqual(fetches(session.resync('NKN/USDT', 'stale_data', 0)), ['NKN/USDT']);
+    assert.deepEqual(types(session.onFrame(NKN.snapshot, 0)), ['book_snapshot'], 'holds all the stream showed: live');
+    assert.deepEqual(types(session.onFrame(NKN.diffs[1]!, 0)), ['book_update'], 'the next diff continues it');
+    assert.equal(session.updateIdOf('NKN/USDT'), 499869754);
     const unknown = session.resync('DOGE/USDT', 'sequence_gap', 0);
     assert.deepEqual(codes(unknown), ['warn:resync_unknown_symbol']);
   });
@@ -226,17 +229,16 @@ describe('binance session: frames that are not data', () => {
   });
 
   it('invalid JSON: malformed_frame, and a resync of the symbol it names when it may have carried diffs', () => {
-    const session = binanceSession(['BTC/USDT', 'ETH/USDT']);
-    const feed = binanceStore(['BTC/USDT']);
-    for (const frame of TESTNET.slice(2, 4)) applyOutput(feed, session.onFrame(frame, 0));
-    applyOutput(feed, session.onFrame(binanceRestSnapshot.frame('BTC/USDT',
-      TESTNET_SNAPSHOT.replace('"lastUpdateId":1801494', '"lastUpdateId":1801513')), 0));
-    const cut = TESTNET[4]!.slice(0, 90);
+    const session = binanceSession(['NKN/USDT', 'ETH/USDT']);
+    const feed = binanceStore(['NKN/USDT']);
+    for (const frame of NKN.diffs.slice(0, 2)) applyOutput(feed, session.onFrame(frame, 0));
+    applyOutput(feed, session.onFrame(NKN.snapshot, 0));
+    const cut = NKN.diffs[2]!.slice(0, 90);
     const output = session.onFrame(cut, 0);
     assert.deepEqual(codes(output), ['warn:malformed_frame']);
-    assert.deepEqual(resyncs(output), ['BTC/USDT:malformed_frame']);
+    assert.deepEqual(resyncs(output), ['NKN/USDT:malformed_frame']);
     const anonymous = session.onFrame('{"stream":"x@depth@100ms","data":{"e":"depthUp', 0);
-    assert.deepEqual(resyncs(anonymous), ['BTC/USDT:malformed_frame'], 'no symbol named: every synced book (ETH/USDT is buffering: the bridging checks catch a hole there)');
+    assert.deepEqual(resyncs(anonymous), ['NKN/USDT:malformed_frame'], 'no symbol named: every synced book (ETH/USDT is buffering: the bridging checks catch a hole there)');
     const trade = session.onFrame(TESTNET[0]!.slice(0, 60), 0);
     assert.deepEqual([codes(trade), resyncs(trade)], [['warn:malformed_frame'], []]);
   });
