@@ -98,3 +98,16 @@ export async function deadEndUrl(): Promise<{ url: string; close: () => Promise<
   if (address === null || typeof address === 'string') throw new Error('no port');
   return { url: `ws://127.0.0.1:${address.port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
+
+/**
+ * A port that was free a moment ago. Only for tests about a port being taken (single-instance.test.ts); a daemon that
+ * just needs a port binds 0 and is found with `listeningPort`.
+ */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
