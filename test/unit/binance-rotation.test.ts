@@ -4,7 +4,7 @@ import type { BookStore } from '../../src/book/book-store.ts';
 import type { BinanceSession } from '../../src/exchanges/binance/session.ts';
 import { binanceRestSnapshot } from '../../src/exchanges/binance/spec.ts';
 import type { SessionOutput, VenueEvent } from '../../src/exchanges/types.ts';
-import { readCapture, readFixture, readFixtureLines, sessionFrame, type CaptureLine } from '../support/binance-fixtures.ts';
+import { nknPair, readCapture, readFixture, readFixtureLines, sessionFrame, type CaptureLine } from '../support/binance-fixtures.ts';
 import {
   applyOutput, binanceSession, binanceStore, codes, DEPTH, fetches, reports, resyncs, snapshotBody,
 } from '../support/binance-replay.ts';
@@ -14,7 +14,11 @@ const types = (output: SessionOutput): string[] => output.events.map((event) => 
 const TEN_LINES = readCapture('capture-2021-04-17-spot-10sym.jsonl');
 const SYMBOLS = ['BUSD/TRY', 'SWRV/BUSD', 'VET/ETH', 'QSP/BTC', 'AAVEUP/USDT', 'GTO/BTC', 'PERL/BNB', 'ONT/TRY', 'STEEM/ETH', 'ADA/RUB'];
 const TESTNET = readFixtureLines('testnet-2026-09-13-btcusdt-stream.jsonl');
-/** The real testnet levels, re-dated to 1801513 so that they bridge the testnet stream (its own id is too old). */
+/**
+ * The real testnet levels, re-dated to 1801513 so that they bridge the testnet stream (its own id is too old). Only for
+ * the case that needs book and @trade frames of one symbol together (the 2021 captures carry @aggTrade, not @trade);
+ * book handovers use the real NKNUSDT snapshot + diff pair.
+ */
 const TESTNET_SNAPSHOT_1801513 = binanceRestSnapshot.frame('BTC/USDT',
   readFixture('testnet-2026-09-13-btcusdt-depth-limit100.json').replace('"lastUpdateId":1801494', '"lastUpdateId":1801513'));
 
@@ -117,47 +121,53 @@ describe('binance rotation (make-before-break)', () => {
     });
   }
 
+  // Book handovers on a real snapshot + diff pair: NKNUSDT of the 2021-10-12 capture, snapshot 499869752 and its diffs
+  // 750–752 (held by the snapshot), 753–754, 755–757, 758–759.
+  const NKN = nknPair();
+  const livePredecessor = (): BinanceSession => {
+    const predecessor = binanceSession(['NKN/USDT']);
+    predecessor.onFrame(NKN.diffs[0]!, 0);
+    assert.deepEqual(types(predecessor.onFrame(NKN.snapshot, 0)), ['book_snapshot']);
+    return predecessor;
+  };
+
   it('the predecessor ignores diffs, snapshots and resyncs of books it handed over', () => {
-    const predecessor = binanceSession(['BTC/USDT']);
-    for (const frame of TESTNET.slice(2, 4)) predecessor.onFrame(frame, 0);
-    predecessor.onFrame(TESTNET_SNAPSHOT_1801513, 0);
-    const successor = binanceSession(['BTC/USDT'], { predecessor });
-    const handover = successor.onFrame(TESTNET[4]!, 0);
+    const predecessor = livePredecessor();
+    const successor = binanceSession(['NKN/USDT'], { predecessor });
+    const handover = successor.onFrame(NKN.diffs[1]!, 0);
     assert.deepEqual(handover.events.map((event) => event.type), ['book_update', 'book_continued', 'handover_complete']);
-    assert.deepEqual(predecessor.onFrame(TESTNET[5]!, 0), { events: [], actions: [] });
-    assert.deepEqual(codes(predecessor.resync('BTC/USDT', 'sequence_gap', 0)), ['debug:resync_ignored']);
-    assert.deepEqual(codes(predecessor.onFrame(TESTNET_SNAPSHOT_1801513, 0)), ['debug:snapshot_ignored']);
-    assert.deepEqual(successor.onFrame(TESTNET[5]!, 0).events.map((event) => event.type), ['book_update']);
-    assert.equal(successor.updateIdOf('BTC/USDT'), 1801515);
+    assert.deepEqual(predecessor.onFrame(NKN.diffs[2]!, 0), { events: [], actions: [] });
+    assert.deepEqual(codes(predecessor.resync('NKN/USDT', 'sequence_gap', 0)), ['debug:resync_ignored']);
+    assert.deepEqual(codes(predecessor.onFrame(NKN.snapshot, 0)), ['debug:snapshot_ignored']);
+    assert.deepEqual(successor.onFrame(NKN.diffs[2]!, 0).events.map((event) => event.type), ['book_update']);
+    assert.equal(successor.updateIdOf('NKN/USDT'), 499869757);
   });
 
   it('a predecessor mid-resync: the successor takes the book and bridges it itself (no book_continued)', () => {
-    const predecessor = binanceSession(['BTC/USDT']);
-    predecessor.onFrame(TESTNET[2]!, 0);
-    predecessor.onFrame(binanceRestSnapshot.frame('BTC/USDT', readFixture('testnet-2026-09-13-btcusdt-depth-limit100.json')), 0);
-    const successor = binanceSession(['BTC/USDT'], { predecessor });
-    const output = successor.onFrame(TESTNET[3]!, 0);
+    const predecessor = binanceSession(['NKN/USDT']);
+    predecessor.onFrame(NKN.diffs[0]!, 0);
+    assert.deepEqual(fetches(predecessor.resync('NKN/USDT', 'sequence_gap', 0)), ['NKN/USDT'], 'its snapshot is on the way');
+    const successor = binanceSession(['NKN/USDT'], { predecessor });
+    const output = successor.onFrame(NKN.diffs[1]!, 0);
     assert.deepEqual(output.events.map((event) => event.type), ['handover_complete']);
-    assert.deepEqual(fetches(output), ['BTC/USDT']);
+    assert.deepEqual(fetches(output), ['NKN/USDT']);
     assert.deepEqual(codes(output), ['info:handover_rebridge']);
-    const bridged = successor.onFrame(TESTNET_SNAPSHOT_1801513, 0);
-    assert.deepEqual(bridged.events.map((event) => event.type), ['book_snapshot']);
-    assert.equal(successor.updateIdOf('BTC/USDT'), 1801513);
-    assert.deepEqual(codes(predecessor.onFrame(TESTNET_SNAPSHOT_1801513, 0)), ['debug:snapshot_ignored']);
+    const bridged = successor.onFrame(NKN.snapshot, 0);
+    assert.deepEqual(bridged.events.map((event) => event.type), ['book_snapshot', 'book_update']);
+    assert.equal(successor.updateIdOf('NKN/USDT'), 499869754);
+    assert.deepEqual(codes(predecessor.onFrame(NKN.snapshot, 0)), ['debug:snapshot_ignored']);
   });
 
   it('takeOver(): a buffer the chain has reached continues; the predecessor stopped after the successor buffered', () => {
-    const predecessor = binanceSession(['BTC/USDT']);
-    for (const frame of TESTNET.slice(2, 4)) predecessor.onFrame(frame, 0);
-    predecessor.onFrame(TESTNET_SNAPSHOT_1801513, 0);
-    const successor = binanceSession(['BTC/USDT'], { predecessor });
-    assert.deepEqual(successor.onFrame(TESTNET[5]!, 0), { events: [], actions: [] }, 'U=1801515: the chain is at 1801513');
-    assert.equal(successor.phaseOf('BTC/USDT'), 'handover');
-    assert.equal(predecessor.onFrame(TESTNET[4]!, 0).events.length, 1, 'the predecessor applies 1801514, then is gone');
+    const predecessor = livePredecessor();
+    const successor = binanceSession(['NKN/USDT'], { predecessor });
+    assert.deepEqual(successor.onFrame(NKN.diffs[2]!, 0), { events: [], actions: [] }, 'U=499869755: the chain is at 499869752');
+    assert.equal(successor.phaseOf('NKN/USDT'), 'handover');
+    assert.equal(predecessor.onFrame(NKN.diffs[1]!, 0).events.length, 1, 'the predecessor applies 753–754, then is gone');
     // Its own diffs connect to the chain, so it continues whether or not the predecessor was current.
     const output = successor.takeOver(0, false);
     assert.deepEqual(output.events.map((event) => event.type), ['book_update', 'book_continued', 'handover_complete']);
-    assert.equal(successor.updateIdOf('BTC/USDT'), 1801515);
+    assert.equal(successor.updateIdOf('NKN/USDT'), 499869757);
     assert.deepEqual(successor.takeOver(0, true), { events: [], actions: [] }, 'once');
   });
 
@@ -179,21 +189,19 @@ describe('binance rotation (make-before-break)', () => {
 
   it('takeOver(): a book with no diff on the successor continues only if the predecessor was current', () => {
     const start = (): { predecessor: BinanceSession; successor: BinanceSession } => {
-      const predecessor = binanceSession(['BTC/USDT']);
-      for (const frame of TESTNET.slice(2, 4)) predecessor.onFrame(frame, 0);
-      predecessor.onFrame(TESTNET_SNAPSHOT_1801513, 0);
-      return { predecessor, successor: binanceSession(['BTC/USDT'], { predecessor }) };
+      const predecessor = livePredecessor();
+      return { predecessor, successor: binanceSession(['NKN/USDT'], { predecessor }) };
     };
     const current = start();
     assert.deepEqual(current.successor.takeOver(0, true).events.map((event) => event.type), ['book_continued', 'handover_complete']);
-    assert.deepEqual(types(current.successor.onFrame(TESTNET[4]!, 0)), ['book_update'], 'and its next diff continues it');
+    assert.deepEqual(types(current.successor.onFrame(NKN.diffs[1]!, 0)), ['book_update'], 'and its next diff continues it');
     // A stalled predecessor may have missed diffs sent before the successor's stream began: rebuild, never guess.
     const stalled = start();
     const taken = stalled.successor.takeOver(0, false);
-    assert.deepEqual(resyncs(taken), ['BTC/USDT:connection_lost']);
+    assert.deepEqual(resyncs(taken), ['NKN/USDT:connection_lost']);
     assert.deepEqual(taken.events.map((event) => event.type), ['handover_complete']);
-    assert.equal(stalled.successor.feeds('BTC/USDT'), true);
-    assert.equal(stalled.predecessor.feeds('BTC/USDT'), false, 'the predecessor no longer feeds it, nor resyncs it');
+    assert.equal(stalled.successor.feeds('NKN/USDT'), true);
+    assert.equal(stalled.predecessor.feeds('NKN/USDT'), false, 'the predecessor no longer feeds it, nor resyncs it');
   });
 
   it('takeOver() after a predecessor that missed diffs: every book not handed over is rebuilt (connection_lost), none guessed', () => {
@@ -250,14 +258,12 @@ describe('binance rotation (make-before-break)', () => {
   });
 
   it('a successor asked to resync a book it has not taken over takes it and bridges it', () => {
-    const predecessor = binanceSession(['BTC/USDT']);
-    for (const frame of TESTNET.slice(2, 4)) predecessor.onFrame(frame, 0);
-    predecessor.onFrame(TESTNET_SNAPSHOT_1801513, 0);
-    const successor = binanceSession(['BTC/USDT'], { predecessor });
-    const output = successor.resync('BTC/USDT', 'crossed_book', 0);
-    assert.deepEqual(output, { events: [{ type: 'handover_complete' }], actions: [{ type: 'fetch-snapshot', symbol: 'BTC/USDT' }] });
-    assert.deepEqual(fetches(successor.onFrame(TESTNET[4]!, 0)), [], 'the snapshot is already asked for');
-    assert.deepEqual(predecessor.onFrame(TESTNET[4]!, 0), { events: [], actions: [] });
+    const predecessor = livePredecessor();
+    const successor = binanceSession(['NKN/USDT'], { predecessor });
+    const output = successor.resync('NKN/USDT', 'crossed_book', 0);
+    assert.deepEqual(output, { events: [{ type: 'handover_complete' }], actions: [{ type: 'fetch-snapshot', symbol: 'NKN/USDT' }] });
+    assert.deepEqual(fetches(successor.onFrame(NKN.diffs[1]!, 0)), [], 'the snapshot is already asked for');
+    assert.deepEqual(predecessor.onFrame(NKN.diffs[1]!, 0), { events: [], actions: [] });
   });
 });
 
