@@ -17,6 +17,14 @@ describe('ConnectBudget', () => {
     assert.equal(budget.used(1_300), 0);
   });
 
+  it('freeAt counts only attempts within the window ending at `at`, whether or not older ones were pruned yet', () => {
+    const budget = new ConnectBudget({ budgetAttempts: 2, budgetWindowMs: 1_000 });
+    budget.record(0);
+    budget.record(300);
+    assert.equal(budget.freeAt(1_500), 1_500, 'both attempts are older than the window (500, 1 500]');
+    assert.equal(budget.freeAt(1_299), 1_299, 'only 300 in (299, 1 299]');
+  });
+
   it('with more attempts than the budget in the window, waits for enough of them to leave', () => {
     const budget = new ConnectBudget({ budgetAttempts: 2, budgetWindowMs: 1_000 });
     for (const at of [0, 100, 200]) budget.record(at);

@@ -8,6 +8,7 @@ import { MessageWindow } from '../../src/sim/binance/message-window.ts';
 describe('OutboundPacer', () => {
   it('allows a burst, then paces to the rate, never above it', () => {
     const pacer = new OutboundPacer(5, 5, 0);
+    assert.equal(pacer.waitMs(0), 0, 'a full bucket: no wait');
     for (let i = 0; i < 5; i++) assert.equal(pacer.take(0), true);
     assert.equal(pacer.take(0), false);
     assert.equal(pacer.waitMs(0), 200);
@@ -39,6 +40,11 @@ describe('PacedSender', () => {
     t.mock.timers.tick(1_600);
     assert.equal(written.length, 4, 'nothing after stop');
     assert.equal(sender.queued, 0);
+    sender.send('late');
+    sender.send('late ping', true);
+    now = 10_000;
+    t.mock.timers.tick(8_000);
+    assert.deepEqual([written.length, sender.queued], [4, 0], 'a stopped sender takes nothing more');
   });
 });
 

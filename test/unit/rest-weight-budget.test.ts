@@ -80,6 +80,21 @@ describe('RestWeightBudget: the venue\'s used-weight header', () => {
     budget.observeServer(4_000, b, 10);
     budget.observeServer(100, a, 20);
     assert.equal(budget.serverUsed(20), 4_000);
+    const c = budget.reserve(50, 30);
+    budget.observeServer(4_100, c, 40);
+    assert.equal(budget.serverUsed(40), 4_100, 'a newer reading replaces an older one');
+    budget.observeServer(200, b, 60_039);
+    assert.equal(budget.serverUsed(60_039), 4_100, 'an older answer within the newer reading\'s window is ignored');
+    budget.observeServer(200, b, 60_040);
+    assert.equal(budget.serverUsed(60_040), 200, 'once the newer reading has expired, any reading is better than none');
+  });
+
+  it('the reading counts the request it answered: exactly at the venue\'s limit still fits', () => {
+    const budget = new RestWeightBudget({ ...limits, share: 1 });
+    const id = budget.reserve(250, 0);
+    budget.observeServer(5_750, id, 10);
+    assert.equal(budget.freeAt(250, 20), 20, '5750 (our 250 included) + 250 = 6000: at the limit, not over');
+    assert.equal(budget.freeAt(251, 20), 60_010);
   });
 
   it('holds both limits: ours and the IP\'s', () => {
