@@ -127,10 +127,36 @@ describe('BookStore', () => {
     store.applySnapshot('kraken', 'ETH/USD', snapshot!.bids, snapshot!.asks, 't');
     const bestAsk = store.get('kraken', 'ETH/USD')!.book.asks.best()![0];
     const crossed = store.applyUpdate('kraken', 'ETH/USD', [[bestAsk, '1.00000000']], [], 't');
-    assert.equal(crossed.ok ? '' : crossed.reason, 'crossed_book');
+    assert.deepEqual(crossed, { ok: false, reason: 'crossed_book', message: `best bid ${bestAsk} ≥ best ask ${bestAsk} (kraken ETH/USD)` });
     store.applySnapshot('kraken', 'ETH/USD', snapshot!.bids, snapshot!.asks, 't');
     const malformed = store.applyUpdate('kraken', 'ETH/USD', [['1877.x', '1']], [], 't');
-    assert.equal(malformed.ok ? '' : malformed.reason, 'malformed_frame');
+    assert.deepEqual(malformed, { ok: false, reason: 'malformed_frame', message: 'malformed level in kraken ETH/USD' });
     assert.equal(store.get('kraken', 'ETH/USD')!.state, 'resyncing');
+  });
+
+  it('registration: once per book, awaiting its snapshot; an unregistered book is refused loudly', () => {
+    const store = new BookStore({ tradeBufferSize: 100 });
+    store.register('kraken', 'ETH/USD', { depth: 25 });
+    store.register('kraken', 'ETH/USD', { depth: 10 });
+    const view = store.get('kraken', 'ETH/USD')!;
+    assert.deepEqual([view.state, view.reason, view.depth, view.exchangeTime, view.version], ['awaiting-snapshot', undefined, 25, '', 0]);
+    assert.deepEqual(store.list().map((each) => `${each.exchange} ${each.symbol}`), ['kraken ETH/USD'], 'registered once');
+    assert.deepEqual([store.has('kraken', 'ETH/USD'), store.has('kraken', 'DOGE/USD'), store.has('binance', 'ETH/USD')], [true, false, false]);
+    assert.throws(() => store.applyUpdate('kraken', 'DOGE/USD', [], [], 't'), { message: 'book kraken DOGE/USD is not registered' });
+    assert.deepEqual(store.recentTrades('kraken', 'DOGE/USD', 5), []);
+  });
+
+  it('a state change is told once; listeners may implement only some callbacks', () => {
+    const store = new BookStore({ tradeBufferSize: 100 });
+    store.register('kraken', 'ETH/USD', { depth: 25 });
+    const seen: string[] = [];
+    store.addListener({ tradesAdded: () => undefined });
+    const remove = store.addListener({ bookStateChanged: (view, previous) => seen.push(`${previous}→${view.state}:${view.reason}`) });
+    store.setState('kraken', 'ETH/USD', 'stale', 'connection_lost');
+    store.setState('kraken', 'ETH/USD', 'stale', 'connection_lost');
+    store.setState('kraken', 'ETH/USD', 'stale', 'stale_data');
+    remove();
+    store.setState('kraken', 'ETH/USD', 'resyncing', 'stale_data');
+    assert.deepEqual(seen, ['awaiting-snapshot→stale:connection_lost', 'stale→stale:stale_data']);
   });
 });

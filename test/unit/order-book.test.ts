@@ -35,7 +35,44 @@ describe('OrderBook', () => {
     const book = new OrderBook();
     assert.equal(book.apply([['abc', '1']], []), false);
     assert.equal(book.apply([['1', '-2']], []), false);
+    for (const level of [['', '1'], ['1', ''], ['1', 'Infinity'], ['NaN', '1']] as LevelText[]) {
+      assert.equal(book.bids.setLevel(level), false, JSON.stringify(level));
+    }
     assert.equal(book.bids.size, 0);
+    assert.equal(book.apply([], [['x', '1'], ['11.0', '1']]), false, 'one bad ask fails the message even if a later one is fine');
+  });
+
+  it('inserts a price between two others; an empty side has no best price', () => {
+    const book = new OrderBook();
+    assert.deepEqual([book.bids.bestPrice(), book.asks.bestPrice(), book.bids.best()], [undefined, undefined, undefined]);
+    book.apply([['10', '1'], ['8', '1'], ['9', '1']], []);
+    assert.deepEqual(book.topLevels('bids', 5), [['10', '1'], ['9', '1'], ['8', '1']]);
+    assert.equal(book.bids.bestPrice(), 10);
+    assert.equal(book.isCrossed(), false, 'no asks: not crossed');
+    book.apply([], [['10', '1']]);
+    assert.equal(book.isCrossed(), true, 'best bid = best ask is crossed');
+    book.bids.clear();
+    assert.equal(book.isCrossed(), false, 'no bids: not crossed');
+  });
+
+  it('tracks the best-first index of the best change since resetChanges (deep changes keep the checksum)', () => {
+    const book = new OrderBook();
+    book.replace([['10', '1'], ['9', '1'], ['8', '1']], [['11', '1']]);
+    book.resetChanges();
+    assert.equal(book.lowestChangedIndex(), Infinity);
+    book.apply([['8', '2']], []);
+    assert.equal(book.lowestChangedIndex(), 2, 'a size change at index 2');
+    book.apply([['9', '0']], []);
+    assert.equal(book.lowestChangedIndex(), 1, 'a delete at index 1');
+    book.apply([['7', '0']], []);
+    assert.equal(book.lowestChangedIndex(), 1, 'deleting a price that is not there changes nothing');
+    book.resetChanges();
+    book.truncate(2);
+    assert.equal(book.lowestChangedIndex(), Infinity, 'two levels truncated to two: nothing removed');
+    book.apply([['7', '1'], ['6', '1']], []);
+    book.resetChanges();
+    book.truncate(3);
+    assert.equal(book.lowestChangedIndex(), 3, 'levels cut from index 3 on');
   });
 
   it('stays correct at depth 1000 under random churn (against a Map reference)', () => {
@@ -138,6 +175,15 @@ describe('TradeBuffer', () => {
     assert.equal(buffer.add([{ ...trade(0), tradeId: '12' }]).length, 0);
     assert.equal(buffer.has('0012'), false);
     assert.equal(buffer.has('1234567890123456780'), false);
+  });
+
+  it('takes a capacity of at least 1', () => {
+    for (const capacity of [0, -1, 1.5]) {
+      assert.throws(() => new TradeBuffer(capacity), { name: 'RangeError', message: `trade buffer capacity must be ≥ 1, got ${capacity}` });
+    }
+    const one = new TradeBuffer(1);
+    one.add([1, 2].map(trade));
+    assert.deepEqual(one.recent(5).map((t) => t.tradeId), ['2']);
   });
 
   it('forgets ids that left the ring', () => {
