@@ -146,6 +146,28 @@ describe('BookStore', () => {
     assert.deepEqual(store.recentTrades('kraken', 'DOGE/USD', 5), []);
   });
 
+  it('listeners hear each applied book message with its kind and each batch of new trades; removal is idempotent', () => {
+    const store = new BookStore({ tradeBufferSize: 3 });
+    store.register('kraken', 'ETH/USD', { depth: 25, checksum: krakenChecksum, checksumLevels: 10 });
+    const heard: string[] = [];
+    const remove = store.addListener({
+      bookChanged: (view, change) => heard.push(`${change} v${view.version}`),
+      tradesAdded: (key, trades) => heard.push(`${key.symbol} trades ${trades.map((trade) => trade.tradeId).join(',')}`),
+    });
+    const [snapshot, update] = ethMessages();
+    store.applySnapshot('kraken', 'ETH/USD', snapshot!.bids, snapshot!.asks, 't', snapshot!.checksum);
+    store.applyUpdate('kraken', 'ETH/USD', update!.bids, update!.asks, 't', update!.checksum);
+    const trade = (id: string) => ({ tradeId: id, price: '1877.30', size: '0.01000000', side: 'buy' as const, exchangeTime: 't' });
+    assert.deepEqual(store.addTrades('kraken', 'ETH/USD', [trade('1'), trade('2')]).length, 2);
+    assert.deepEqual(store.addTrades('kraken', 'ETH/USD', [trade('2')]), [], 'a repeat: nothing new, nobody told');
+    store.addTrades('kraken', 'ETH/USD', [trade('3'), trade('4')]);
+    assert.deepEqual(store.recentTrades('kraken', 'ETH/USD', 10).map((each) => each.tradeId), ['2', '3', '4']);
+    remove();
+    remove();
+    store.applyUpdate('kraken', 'ETH/USD', [], [], 't', update!.checksum);
+    assert.deepEqual(heard, ['snapshot v1', 'update v2', 'ETH/USD trades 1,2', 'ETH/USD trades 3,4']);
+  });
+
   it('a state change is told once; listeners may implement only some callbacks', () => {
     const store = new BookStore({ tradeBufferSize: 100 });
     store.register('kraken', 'ETH/USD', { depth: 25 });

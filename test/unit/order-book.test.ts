@@ -42,6 +42,13 @@ describe('OrderBook', () => {
     assert.equal(book.apply([], [['x', '1'], ['11.0', '1']]), false, 'one bad ask fails the message even if a later one is fine');
   });
 
+  it('a side by itself: set by price and size text, read by best-first index', () => {
+    const bids = new OrderBook().bids;
+    assert.equal(bids.set('10', '1'), true);
+    assert.equal(bids.set('11', '2'), true);
+    assert.deepEqual([bids.at(0), bids.at(1), bids.at(2)], [['11', '2'], ['10', '1'], undefined]);
+  });
+
   it('inserts a price between two others; an empty side has no best price', () => {
     const book = new OrderBook();
     assert.deepEqual([book.bids.bestPrice(), book.asks.bestPrice(), book.bids.best()], [undefined, undefined, undefined]);
