@@ -2,7 +2,7 @@
 // levels) and the checksum reuse for updates deeper than the checksummed levels, on real Kraken frames.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BookStore } from '../../src/book/book-store.ts';
+import { BookStore, bookKeyText } from '../../src/book/book-store.ts';
 import type { LevelText } from '../../src/core/model.ts';
 import { krakenChecksum } from '../../src/exchanges/kraken/checksum.ts';
 import { parseKrakenFrame } from '../../src/exchanges/kraken/parse.ts';
@@ -154,6 +154,9 @@ describe('BookStore', () => {
       bookChanged: (view, change) => heard.push(`${change} v${view.version}`),
       tradesAdded: (key, trades) => heard.push(`${key.symbol} trades ${trades.map((trade) => trade.tradeId).join(',')}`),
     });
+    const others: string[] = [];
+    store.addListener({ bookChanged: (_view, change) => others.push(change) });
+    store.addListener({ bookStateChanged: (view) => others.push(view.state) });
     const [snapshot, update] = ethMessages();
     store.applySnapshot('kraken', 'ETH/USD', snapshot!.bids, snapshot!.asks, 't', snapshot!.checksum);
     store.applyUpdate('kraken', 'ETH/USD', update!.bids, update!.asks, 't', update!.checksum);
@@ -165,7 +168,11 @@ describe('BookStore', () => {
     remove();
     remove();
     store.applyUpdate('kraken', 'ETH/USD', [], [], 't', update!.checksum);
+    store.setState('kraken', 'ETH/USD', 'stale', 'connection_lost');
     assert.deepEqual(heard, ['snapshot v1', 'update v2', 'ETH/USD trades 1,2', 'ETH/USD trades 3,4']);
+    assert.deepEqual(others, ['live', 'snapshot', 'update', 'update', 'stale'],
+      'the other listeners, each with only some callbacks, still hear (a second removal took nobody else)');
+    assert.equal(bookKeyText('kraken', 'ETH/USD'), 'kraken:ETH/USD');
   });
 
   it('a state change is told once; listeners may implement only some callbacks', () => {

@@ -73,10 +73,16 @@ describe('OrderBook', () => {
     assert.equal(book.lowestChangedIndex(), 1, 'a delete at index 1');
     book.apply([['7', '0']], []);
     assert.equal(book.lowestChangedIndex(), 1, 'deleting a price that is not there changes nothing');
+    book.apply([['7.5', '1'], ['7', '1']], []);
+    book.resetChanges();
+    book.apply([['8', '3']], []);
+    book.apply([['7', '0']], []);
+    assert.equal(book.lowestChangedIndex(), 1, 'a delete below the lowest change (index 3 after index 1) leaves it');
+    book.apply([['7.5', '0']], []);
     book.resetChanges();
     book.truncate(2);
     assert.equal(book.lowestChangedIndex(), Infinity, 'two levels truncated to two: nothing removed');
-    book.apply([['7', '1'], ['6', '1']], []);
+    book.apply([['7', '1'], ['6', '1'], ['5', '1']], []);
     book.resetChanges();
     book.truncate(3);
     assert.equal(book.lowestChangedIndex(), 3, 'levels cut from index 3 on');
