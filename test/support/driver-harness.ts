@@ -4,14 +4,14 @@
 import { BookStore } from '../../src/book/book-store.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import type { VenueConfig } from '../../src/config/types.ts';
-import type { ExchangeId } from '../../src/core/model.ts';
-import { findVenueAdapter } from '../../src/exchanges/registry.ts';
+import { venueAdapter, type ExchangeId } from '../../src/exchanges/registry.ts';
 import type { VenueAdapter } from '../../src/exchanges/types.ts';
 import type { FeedEvent } from '../../src/feed/feed-events.ts';
 import type { ReconnectCause } from '../../src/feed/reconnect-policy.ts';
 import { ResyncBudget } from '../../src/feed/resync-budget.ts';
 import type { RestSnapshotSource } from '../../src/feed/rest-snapshot-source.ts';
 import { SessionDriver } from '../../src/feed/session-driver.ts';
+import { VenueCondition } from '../../src/feed/venue-condition.ts';
 
 export interface DriverHarnessOptions {
   readonly exchange: ExchangeId;
@@ -26,7 +26,7 @@ export interface DriverHarness {
   readonly driver: SessionDriver;
   readonly store: BookStore;
   readonly config: VenueConfig;
-  readonly adapter: VenueAdapter;
+  readonly adapter: VenueAdapter<ExchangeId>;
   readonly resyncBudget: ResyncBudget;
   readonly snapshots: RestSnapshotSource | undefined;
   /** Everything observed, in order. */
@@ -34,6 +34,8 @@ export interface DriverHarness {
   readonly sent: { readonly payload: string; readonly urgent: boolean }[];
   /** `end` calls (the socket would close): the first one ends the connection. */
   readonly ended: { readonly cause: ReconnectCause; readonly detail: string }[];
+  /** `notBefore` of each `end` call that set one (epoch ms). */
+  readonly notBefore: number[];
   readonly counts: { healthy: number; live: number };
   now(): number;
   /** Move the clock and tick the watchdogs once, as the socket's ticker does. */
@@ -54,8 +56,7 @@ export function venueConfig(exchange: ExchangeId, overrides: Partial<VenueConfig
 }
 
 export function driverHarness(options: DriverHarnessOptions): DriverHarness {
-  const adapter = findVenueAdapter(options.exchange);
-  if (adapter === undefined) throw new Error(`no adapter for ${options.exchange}`);
+  const adapter = venueAdapter(options.exchange);
   const config = venueConfig(options.exchange, { symbols: options.symbols, ...options.config });
   let clock = options.start ?? 1_000_000;
   const now = (): number => clock;
@@ -67,6 +68,7 @@ export function driverHarness(options: DriverHarnessOptions): DriverHarness {
   const events: FeedEvent[] = [];
   const sent: { payload: string; urgent: boolean }[] = [];
   const ended: { cause: ReconnectCause; detail: string }[] = [];
+  const notBefore: number[] = [];
   const counts = { healthy: 0, live: 0 };
   const resyncBudget = new ResyncBudget({ ...config, escalate: adapter.resyncEscalatesToReconnect ?? true });
   const snapshots = options.snapshots?.(now);
@@ -75,23 +77,26 @@ export function driverHarness(options: DriverHarnessOptions): DriverHarness {
     adapter, config, store, exchange: options.exchange, id: 1, symbols: options.symbols, now, snapshots,
     observe: (event) => events.push(event),
     metrics: { frameReceived: () => undefined, dataReceived: () => undefined },
-    resyncBudget, venue: { degraded: false },
+    resyncBudget, venue: new VenueCondition(),
     send: (payload, urgent) => sent.push({ payload, urgent }),
-    end: (cause, detail) => {
+    // The rest of a frame's work runs at once: the test sees its effects when frame() returns.
+    defer: (work) => work(),
+    end: (cause, detail, at) => {
       ended.push({ cause, detail });
+      if (at !== undefined) notBefore.push(at);
       // What SocketSession.finish does: the driver stops, its books go stale.
       if (!over) {
         over = true;
         driver.ended('stale', cause);
       }
     },
-    healthy: () => counts.healthy++,
-    live: () => counts.live++,
-    serverShutdown: () => undefined,
-    handoverComplete: () => undefined,
+    signal: (signal) => {
+      if (signal === 'healthy') counts.healthy++;
+      if (signal === 'live') counts.live++;
+    },
   });
   const harness: DriverHarness = {
-    driver, store, config, adapter, resyncBudget, snapshots, events, sent, ended, counts,
+    driver, store, config, adapter, resyncBudget, snapshots, events, sent, ended, notBefore, counts,
     now,
     advance(ms) {
       clock += ms;

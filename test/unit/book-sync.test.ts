@@ -51,7 +51,7 @@ describe('applyVenueEvent', () => {
     const xrp = readKrakenCaptureFrames('crossbook_kraken_xrpusd_d25.frames.jsonl');
     const [xrpSnapshot, xrpUpdate] = xrp.filter((text) => text.startsWith('{"channel":"book"'));
     const notData: VenueEvent[] = [...events(xrpSnapshot!), ...events(xrpUpdate!), ...events(docTradeFrames('XRP/USD')[0]!),
-      { type: 'heartbeat' }, { type: 'pong' }, { type: 'venue_status', system: 'online' }];
+      { type: 'heartbeat' }, { type: 'pong' }, { type: 'venue_status', status: 'online' }];
     assert.deepEqual(notData.map((event) => event.type),
       ['book_snapshot', 'book_update', 'trades', 'heartbeat', 'pong', 'venue_status']);
     for (const event of notData) assert.deepEqual(applyVenueEvent(store, 'kraken', event), { data: false }, event.type);
