@@ -135,6 +135,73 @@ describe('parseKrakenFrame: trade and instrument', () => {
   });
 });
 
+describe('parseKrakenFrame: every field the gateway reads is checked', () => {
+  // Real frames (captures and documentation examples) with one field the gateway relies on given the wrong shape: each
+  // must be reported malformed, not passed on half-read. `\s*` lets one pattern match wire and pretty-printed text.
+  const TRADE = readKrakenDoc('trade_update.json');
+  const INSTRUMENT = readKrakenDoc('instrument_snapshot.json');
+  const PONG = readKrakenDoc('pong_response.json');
+  const FAILURE = ERRORS.find((entry) => entry.error === 'Already subscribed')!.frame!;
+  const ACK = ETH[1]!;
+  const STATUS = ETH[0]!;
+  const cases: [string, string, RegExp, string][] = [
+    ['trade: side', TRADE, /"side":\s*"sell"/, '"side":"hold"'],
+    ['trade: symbol', TRADE, /"symbol":\s*"MATIC\/USD"/, '"symbol":7'],
+    ['trade: price', TRADE, /"price":\s*0\.5117/, '"price":null'],
+    ['trade: qty', TRADE, /"qty":\s*40\.0/, '"qty":null'],
+    ['trade: trade_id', TRADE, /"trade_id":\s*4665906/, '"trade_id":"4665906"'],
+    ['trade: timestamp', TRADE, /"timestamp":\s*"2023-09-25T07:49:37.708706Z"/, '"timestamp":1'],
+    ['trade: an element that is not an object', TRADE, /"data":\s*\[/, '"data":[null,'],
+    ['trade: data not an array', TRADE, /"data":\s*\[/, '"data":{"x":['],
+    ['status: system', STATUS, /"system":"online"/, '"system":1'],
+    ['status: connection_id', STATUS, /"connection_id":\d+/, '"connection_id":true'],
+    ['status: symbol-less element', STATUS, /"data":\[/, '"data":[7,'],
+    ['instrument: type', INSTRUMENT, /"type":\s*"snapshot"/, '"type":"x"'],
+    ['instrument: data not an object', INSTRUMENT, /"data":\s*\{/, '"data":[{'],
+    ['instrument: assets', INSTRUMENT, /"assets":\s*\[/, '"assets":{"x":['],
+    ['instrument: pairs', INSTRUMENT, /"pairs":\s*\[/, '"pairs":{"x":['],
+    ['instrument: asset id', INSTRUMENT, /"id":\s*"USD"/, '"id":1'],
+    ['instrument: an asset that is not an object', INSTRUMENT, /"assets":\s*\[/, '"assets":[1,'],
+    ['instrument: pair symbol', INSTRUMENT, /"symbol":\s*"[A-Z]+\/[A-Z]+"/, '"symbol":1'],
+    ['instrument: a pair that is not an object', INSTRUMENT, /"pairs":\s*\[/, '"pairs":[1,'],
+    ['instrument: price_precision', INSTRUMENT, /"price_precision":\s*\d+/, '"price_precision":1.5'],
+    ['instrument: qty_precision', INSTRUMENT, /"qty_precision":\s*\d+/, '"qty_precision":"8"'],
+    ['pong: req_id', PONG, /"req_id":\s*101/, '"req_id":"101"'],
+    ['pong: error', PONG, /"req_id":\s*101/, '"req_id":101,"error":7'],
+    ['ack: req_id', ACK, /"success":true/, '"success":true,"req_id":"7"'],
+    ['ack: result channel', ACK, /"channel":"book"/, '"channel":7'],
+    ['ack: result symbol', ACK, /"symbol":"ETH\/USD"/, '"symbol":7'],
+    ['ack: result depth', ACK, /"depth":25/, '"depth":"25"'],
+    ['ack: result snapshot', ACK, /"snapshot":true/, '"snapshot":"true"'],
+    ['ack: warnings not a list', ACK, /"symbol":"ETH\/USD"/, '"symbol":"ETH/USD","warnings":"deprecated"'],
+    ['ack: a warning that is not text', ACK, /"symbol":"ETH\/USD"/, '"symbol":"ETH/USD","warnings":["fine",7]'],
+    ['ack: success without a result', ACK, /"result":\{[^}]*\},/, ''],
+    ['ack: success neither true nor false', ACK, /"success":true/, '"success":"yes"'],
+    ['failure ack: error', FAILURE, /"error":"Already subscribed"/, '"error":7'],
+    ['failure ack: symbol', FAILURE, /"symbol":"BTC\/USD"/, '"symbol":7'],
+    ['book: a level that is not an object', ETH[3]!, /"bids":\[/, '"bids":[null,'],
+    ['book: bids not a list', ETH[3]!, /"bids":\[\]/, '"bids":{}'],
+    ['book: qty', ETH[3]!, /"qty":0\.00000000/, '"qty":null'],
+    ['book: symbol', ETH[3]!, /"symbol":"ETH\/USD"/, '"symbol":7'],
+  ];
+  for (const [name, frame, field, replacement] of cases) {
+    it(name, () => {
+      assert.notEqual(parseKrakenFrame(frame).kind, 'unknown', 'the real frame parses');
+      const broken = frame.replace(field, replacement);
+      assert.notEqual(broken, frame, 'the field is in the frame');
+      const parsed = parseKrakenFrame(broken);
+      assert.deepEqual([parsed.kind, parsed.kind === 'unknown' && parsed.malformed], ['unknown', true], broken.slice(0, 160));
+    });
+  }
+
+  it('JSON that is not an object is malformed; an object with neither channel nor method is only unknown', () => {
+    for (const text of ['[]', 'null', '7', '"x"']) {
+      assert.deepEqual(parseKrakenFrame(text), { kind: 'unknown', malformed: true, reason: 'not a JSON object' }, text);
+    }
+    assert.deepEqual(parseKrakenFrame('{"event":"x"}'), { kind: 'unknown', malformed: false, reason: 'neither "channel" nor "method"' });
+  });
+});
+
 describe('parseKrakenFrame: unknown and malformed, never throws', () => {
   it('book data without a checksum is malformed: Kraken sends one on every snapshot and update', () => {
     for (const text of [ETH[2]!, ETH[3]!]) {
