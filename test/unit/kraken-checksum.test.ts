@@ -4,7 +4,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { LevelText } from '../../src/core/model.ts';
 import { OrderBook } from '../../src/book/order-book.ts';
-import { checksumDigits, formatAtPrecision, krakenChecksum } from '../../src/exchanges/kraken/checksum.ts';
+import { crc32UpdateAscii } from '../../src/core/crc32.ts';
+import {
+  checksumDigits, crc32UpdateChecksumDigits, formatAtPrecision, krakenChecksum,
+} from '../../src/exchanges/kraken/checksum.ts';
 import { createKrakenSession } from '../../src/exchanges/kraken/session.ts';
 import type { SessionAction } from '../../src/exchanges/types.ts';
 import {
@@ -147,3 +150,24 @@ describe('kraken checksum documentation examples', () => {
     assert.equal(krakenChecksum(book), 2114181697);
   });
 });
+
+describe('checksum digits at the edges', () => {
+  // Level text as Kraken prints it, plus the shapes the rule has to survive: zero, all-zero decimals, integers, a
+  // trailing point.
+  const SAMPLES: [string, string][] = [
+    ['0.00100000', '100000'], ['63005.0', '630050'], ['1877.61', '187761'], ['0.00000000', '0'], ['0', '0'], ['0.0', '0'],
+    ['100', '100'], ['007', '7'], ['5.', '5'], ['0.', '0'], ['10.50', '1050'],
+  ];
+
+  it('drops the point and the leading zeros, keeping a lone zero', () => {
+    assert.deepEqual(SAMPLES.map(([decimal]) => checksumDigits(decimal)), SAMPLES.map(([, digits]) => digits));
+  });
+
+  it('the streaming CRC (no string built) equals the CRC of those digits', () => {
+    for (const [decimal, digits] of SAMPLES) {
+      assert.equal(crc32UpdateChecksumDigits(0, decimal) >>> 0, crc32UpdateAscii(0, digits) >>> 0, decimal);
+      assert.equal(crc32UpdateChecksumDigits(0xffffffff, decimal) >>> 0, crc32UpdateAscii(0xffffffff, digits) >>> 0, decimal);
+    }
+  });
+});
+
