@@ -199,6 +199,14 @@ describe('parseKrakenFrame: every field the gateway reads is checked', () => {
       assert.deepEqual(parseKrakenFrame(text), { kind: 'unknown', malformed: true, reason: 'not a JSON object' }, text);
     }
     assert.deepEqual(parseKrakenFrame('{"event":"x"}'), { kind: 'unknown', malformed: false, reason: 'neither "channel" nor "method"' });
+    const invalid = parseKrakenFrame(ETH[3]!.slice(0, 40));
+    assert.deepEqual([invalid.kind, invalid.kind === 'unknown' && invalid.malformed], ['unknown', true], 'invalid JSON is malformed');
+  });
+
+  it('a pong that carries an error text is still a pong', () => {
+    const pong = parseKrakenFrame(PONG.replace(/"req_id":\s*101/, '"req_id":101,"error":"Exceeded msg rate"'));
+    assert.deepEqual(pong, { kind: 'pong', message: { method: 'pong', req_id: 101, error: 'Exceeded msg rate',
+      time_in: '2023-09-24T14:10:23.799685Z', time_out: '2023-09-24T14:10:23.799703Z' } });
   });
 });
 
