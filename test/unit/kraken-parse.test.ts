@@ -152,14 +152,14 @@ describe('parseKrakenFrame: every field the gateway reads is checked', () => {
     ['trade: trade_id', TRADE, /"trade_id":\s*4665906/, '"trade_id":"4665906"'],
     ['trade: timestamp', TRADE, /"timestamp":\s*"2023-09-25T07:49:37.708706Z"/, '"timestamp":1'],
     ['trade: an element that is not an object', TRADE, /"data":\s*\[/, '"data":[null,'],
-    ['trade: data not an array', TRADE, /"data":\s*\[/, '"data":{"x":['],
+    ['trade: data not an array', TRADE, /"data":\s*\[/, '"data":7,"was":['],
     ['status: system', STATUS, /"system":"online"/, '"system":1'],
     ['status: connection_id', STATUS, /"connection_id":\d+/, '"connection_id":true'],
     ['status: symbol-less element', STATUS, /"data":\[/, '"data":[7,'],
     ['instrument: type', INSTRUMENT, /"type":\s*"snapshot"/, '"type":"x"'],
-    ['instrument: data not an object', INSTRUMENT, /"data":\s*\{/, '"data":[{'],
-    ['instrument: assets', INSTRUMENT, /"assets":\s*\[/, '"assets":{"x":['],
-    ['instrument: pairs', INSTRUMENT, /"pairs":\s*\[/, '"pairs":{"x":['],
+    ['instrument: data not an object', INSTRUMENT, /"data":\s*\{/, '"data":7,"was":{'],
+    ['instrument: assets', INSTRUMENT, /"assets":\s*\[/, '"assets":7,"was":['],
+    ['instrument: pairs', INSTRUMENT, /"pairs":\s*\[/, '"pairs":7,"was":['],
     ['instrument: asset id', INSTRUMENT, /"id":\s*"USD"/, '"id":1'],
     ['instrument: an asset that is not an object', INSTRUMENT, /"assets":\s*\[/, '"assets":[1,'],
     ['instrument: pair symbol', INSTRUMENT, /"symbol":\s*"[A-Z]+\/[A-Z]+"/, '"symbol":1'],
@@ -179,18 +179,27 @@ describe('parseKrakenFrame: every field the gateway reads is checked', () => {
     ['ack: success neither true nor false', ACK, /"success":true/, '"success":"yes"'],
     ['failure ack: error', FAILURE, /"error":"Already subscribed"/, '"error":7'],
     ['failure ack: symbol', FAILURE, /"symbol":"BTC\/USD"/, '"symbol":7'],
-    ['book: a level that is not an object', ETH[3]!, /"bids":\[/, '"bids":[null,'],
+    ['book: a level that is null', ETH[3]!, /"bids":\[\]/, '"bids":[null]'],
+    ['book: a level that is a number', ETH[3]!, /"bids":\[\]/, '"bids":[7]'],
     ['book: bids not a list', ETH[3]!, /"bids":\[\]/, '"bids":{}'],
     ['book: qty', ETH[3]!, /"qty":0\.00000000/, '"qty":null'],
     ['book: symbol', ETH[3]!, /"symbol":"ETH\/USD"/, '"symbol":7'],
   ];
+  /** The shape check that must refuse each kind (a broken frame that is no longer JSON would say `invalid JSON`). */
+  const REASONS: Record<string, string> = {
+    trade: 'trade message with an unexpected shape', status: 'status message with an unexpected shape',
+    instrument: 'instrument message with an unexpected shape', pong: 'pong with an unexpected shape',
+    ack: 'subscribe response with an unexpected shape', 'failure ack': 'subscribe response with an unexpected shape',
+    book: 'book message with an unexpected shape',
+  };
+
   for (const [name, frame, field, replacement] of cases) {
     it(name, () => {
       assert.notEqual(parseKrakenFrame(frame).kind, 'unknown', 'the real frame parses');
       const broken = frame.replace(field, replacement);
       assert.notEqual(broken, frame, 'the field is in the frame');
-      const parsed = parseKrakenFrame(broken);
-      assert.deepEqual([parsed.kind, parsed.kind === 'unknown' && parsed.malformed], ['unknown', true], broken.slice(0, 160));
+      const reason = REASONS[name.slice(0, name.indexOf(':'))];
+      assert.deepEqual(parseKrakenFrame(broken), { kind: 'unknown', malformed: true, reason }, broken.slice(0, 160));
     });
   }
 
