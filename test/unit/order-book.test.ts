@@ -42,6 +42,24 @@ describe('OrderBook', () => {
     assert.equal(book.apply([], [['x', '1'], ['11.0', '1']]), false, 'one bad ask fails the message even if a later one is fine');
   });
 
+  it('a snapshot in any order: best first, the last level at a price wins, zero sizes left out, bad levels refused', () => {
+    const book = new OrderBook();
+    const bids: LevelText[] = [['10', '1'], ['12', '2'], ['11', '3'], ['12', '4'], ['9', '0'], ['13', '5']];
+    assert.equal(book.replace(bids, [['21', '1'], ['20', '2'], ['22', '0'], ['20', '3']]), true);
+    assert.deepEqual(book.topLevels('bids', 10), [['13', '5'], ['12', '4'], ['11', '3'], ['10', '1']]);
+    assert.deepEqual(book.topLevels('asks', 10), [['20', '3'], ['21', '1']]);
+    const sorted: LevelText[] = [['13', '5'], ['12', '4'], ['11', '3'], ['10', '1']];
+    for (const input of [sorted, [...sorted].reverse()]) {
+      book.replace(input, [...input].map(([price, size]): LevelText => [String(Number(price) + 10), size]));
+      assert.deepEqual(book.topLevels('bids', 10), sorted, 'sorted either way');
+      assert.deepEqual(book.topLevels('asks', 10).map(([price]) => price), ['20', '21', '22', '23']);
+    }
+    for (const bad of [['', '1'], ['11', ''], ['11', '-1'], ['x', '1']] as LevelText[]) {
+      assert.equal(book.replace([['10', '1'], bad, ['12', '1']], []), false, JSON.stringify(bad));
+      assert.deepEqual(book.topLevels('bids', 10), [['12', '1'], ['10', '1']], 'the others are kept');
+    }
+  });
+
   it('a side by itself: set by price and size text, read by best-first index', () => {
     const bids = new OrderBook().bids;
     assert.equal(bids.set('10', '1'), true);
