@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { LevelText } from '../../src/core/model.ts';
+import { BookSide } from '../../src/book/book-side.ts';
 import { OrderBook } from '../../src/book/order-book.ts';
 import { TradeBuffer } from '../../src/book/trade-buffer.ts';
 
@@ -58,6 +59,25 @@ describe('OrderBook', () => {
       assert.equal(book.replace([['10', '1'], bad, ['12', '1']], []), false, JSON.stringify(bad));
       assert.deepEqual(book.topLevels('bids', 10), [['12', '1'], ['10', '1']], 'the others are kept');
     }
+  });
+
+  it('a malformed level in an unsorted snapshot is left out and the others still sorted', () => {
+    const book = new OrderBook();
+    assert.equal(book.replace([['10', '1'], ['x', '1'], ['12', '1'], ['9', '1'], ['', '2'], ['11', '1'], ['8', '1']], []), false);
+    assert.deepEqual(book.topLevels('bids', 10).map(([price]) => price), ['12', '11', '10', '9', '8']);
+  });
+
+  it('exact prefix: after a cut, changes beyond the worst level kept are ignored (not malformed); at it they apply', () => {
+    const bids = new BookSide('bids', { exactPrefix: true });
+    for (const price of ['10', '9', '8']) bids.set(price, '1');
+    bids.truncate(2);
+    assert.equal(bids.set('8', '5'), true, 'beyond the cut: ignored, not refused');
+    assert.deepEqual(bids.top(5), [['10', '1'], ['9', '1']]);
+    assert.equal(bids.set('9', '7'), true);
+    assert.deepEqual(bids.top(5), [['10', '1'], ['9', '7']], 'the worst level kept still changes');
+    bids.truncate(0);
+    bids.set('11', '1');
+    assert.equal(bids.size, 0, 'cut to nothing: every change is beyond the cut');
   });
 
   it('a side by itself: set by price and size text, read by best-first index', () => {
