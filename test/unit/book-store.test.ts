@@ -43,6 +43,24 @@ describe('BookStore', () => {
     assert.deepEqual(bids(), snapshot.bids.slice(3, 5), 'shorter, but exactly the venue\'s best levels');
   });
 
+  it('an exact-prefix book ignores levels beyond its cut: a level learned later never stands in for cut ones', () => {
+    // The real NKNUSDT REST snapshot of the 2021-10-12 capture, held at depth 2.
+    const rest = readCapture('capture-2021-10-12-spot-4sym.jsonl').find((line) => line.src === 'rest')!;
+    const snapshot = JSON.parse(rest.raw!) as { bids: LevelText[]; asks: LevelText[] };
+    const [first, second, third] = snapshot.bids as [LevelText, LevelText, LevelText];
+    const between = String((Number(second[0]) + Number(third[0])) / 2);
+    const bids = (exactPrefix: boolean): string[] => {
+      const store = new BookStore({ tradeBufferSize: 10 });
+      store.register('binance', 'NKN/USDT', { depth: 2, exactPrefix });
+      store.applySnapshot('binance', 'NKN/USDT', snapshot.bids, snapshot.asks, '');
+      store.applyUpdate('binance', 'NKN/USDT', [[second[0], '0']], [], '');
+      store.applyUpdate('binance', 'NKN/USDT', [[between, '1.00000000']], [], '');
+      return store.get('binance', 'NKN/USDT')!.book.topLevels('bids', 5).map(([price]) => price);
+    };
+    assert.deepEqual(bids(true), [first[0]], 'shorter, but exactly the venue\'s best levels');
+    assert.deepEqual(bids(false), [first[0], between], 'without it the level in the gap would be served');
+  });
+
   it('verifies every real ETH/USD update, recomputing the CRC only when the top 10 changed', () => {
     const store = new BookStore({ tradeBufferSize: 100 });
     const checksum = countingChecksum();
