@@ -7,7 +7,7 @@ import { after, describe } from 'node:test';
 import type { LevelText } from '../../src/core/model.ts';
 import { hubFactories, hubIt } from '../support/hub-harness.ts';
 import { Bot, startServer, type RunningServer } from '../support/downstream-harness.ts';
-import { ETH_FRAMES } from '../support/kraken-store-feed.ts';
+import { checksumAfter, ETH_FRAMES } from '../support/kraken-store-feed.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const LIMIT = 64 * 1024;
@@ -44,7 +44,8 @@ describe('native topics on uWebSockets.js', () => {
     }));
     const view = s.store.get('kraken', 'ETH/USD')!;
     const [bestBid] = view.book.topLevels('bids', 1);
-    s.store.applyUpdate('kraken', 'ETH/USD', [[bestBid![0], '7.5']], [], 'T');
+    const first: LevelText[] = [[bestBid![0], '7.5']];
+    s.store.applyUpdate('kraken', 'ETH/USD', first, [], 'T', checksumAfter(view, first, []));
     await waitFor(() => [fast!, slow!, third!].every((bot) => bot.messages().some((m) => m.type === 'book_update')), 5000, 'first update');
     assert.equal(publishes, 1, 'one native publish reached all three bots');
     assert.equal(s.metrics.lastReach.get('book_update'), 3);
@@ -55,12 +56,14 @@ describe('native topics on uWebSockets.js', () => {
     while (s.metrics.lastReach.get('book_update') !== 2) {
       assert.ok(++turn < 50_000, 'the paused bot never fell behind');
       const resize = (levels: LevelText[]): LevelText[] => levels.map(([price]) => [price, `${1 + (turn % 7)}.${turn}`]);
-      s.store.applyUpdate('kraken', 'ETH/USD', resize(view.book.topLevels('bids', 25)), resize(view.book.topLevels('asks', 25)), 'T');
+      const [bids, asks] = [resize(view.book.topLevels('bids', 25)), resize(view.book.topLevels('asks', 25))];
+      s.store.applyUpdate('kraken', 'ETH/USD', bids, asks, 'T', checksumAfter(view, bids, asks));
       await nextTurn();
     }
     const publishedBefore = publishes;
     for (let i = 0; i < 20; i++) {
-      s.store.applyUpdate('kraken', 'ETH/USD', [[view.book.topLevels('bids', 1)[0]![0], `9.${i}`]], [], 'T');
+      const bids: LevelText[] = [[view.book.topLevels('bids', 1)[0]![0], `9.${i}`]];
+      s.store.applyUpdate('kraken', 'ETH/USD', bids, [], 'T', checksumAfter(view, bids, []));
       await nextTurn();
     }
     assert.ok(publishes > publishedBefore, 'the two reading bots stay on the native topic');
@@ -78,9 +81,11 @@ describe('native topics on uWebSockets.js', () => {
 
     // Back in sync, the caught-up bot rejoins the topic: the next update is again one publish to all three.
     const before = publishes;
-    s.store.applyUpdate('kraken', 'ETH/USD', [[view.book.topLevels('bids', 1)[0]![0], '3.25']], [], 'T');
+    const resized: LevelText[] = [[view.book.topLevels('bids', 1)[0]![0], '3.25']];
+    s.store.applyUpdate('kraken', 'ETH/USD', resized, [], 'T', checksumAfter(view, resized, []));
     await nextTurn();
-    s.store.applyUpdate('kraken', 'ETH/USD', [[view.book.topLevels('bids', 1)[0]![0], '3.5']], [], 'T');
+    const again: LevelText[] = [[view.book.topLevels('bids', 1)[0]![0], '3.5']];
+    s.store.applyUpdate('kraken', 'ETH/USD', again, [], 'T', checksumAfter(view, again, []));
     await waitFor(() => [fast!, slow!, third!].every(inSync), 5000, 'in sync after catch-up');
     assert.equal(publishes - before, 2);
     assert.equal(s.metrics.lastReach.get('book_update'), 3);
