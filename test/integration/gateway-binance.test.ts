@@ -22,7 +22,7 @@ async function botFor(t: TestContext, stack: BinanceStack): Promise<Bot> {
   return bot;
 }
 
-describe('gateway + Binance simulator (each test its own stack, side by side)', { concurrency: true }, () => {
+describe('gateway + Binance simulator (each test its own stack)', () => {
 describe('books and trades', { concurrency: true }, () => {
   /** A stack whose books are both live already: a bot subscribing then gets a snapshot and no start-up status. */
   const start = async (t: TestContext): Promise<BinanceStack> => {
